@@ -1,0 +1,98 @@
+import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal } from '../auth/auth.guard';
+import { Principal } from '../auth/principal';
+import { NotFoundError } from '../common/app-error';
+import { BranchEntity, ComplaintEntity, UserEntity } from '../../../../libs/persistence/src/entities';
+import { BranchDto, UserDto } from '../organisation/dtos/organisation.dto';
+import { OrganisationService } from '../organisation/services/organisation.service';
+import { ComplaintConnectionDto, ComplaintDto, TimelineEventDto } from './dtos/complaint.dto';
+import {
+  CallbackArgsInput, ComplaintsArgs, DispatchArgsInput, FollowUpArgsInput, IdArgs, QueueArgs, ResolveArgsInput,
+  SubmitComplaintInput, ValidityArgsInput, WithdrawArgsInput,
+} from './dtos/complaint.input';
+import { ComplaintsService, toDto } from './services/complaints.service';
+
+@Resolver(() => ComplaintDto)
+export class ComplaintsResolver {
+  constructor(private readonly service: ComplaintsService, private readonly org: OrganisationService) {}
+
+  @Query(() => ComplaintDto, { nullable: true })
+  async complaint(@CurrentPrincipal() p: Principal, @Args() { id }: IdArgs): Promise<ComplaintDto | null> {
+    const c = await this.service.find(p, id);
+    return c ? toDto(c) : null;
+  }
+
+  @Query(() => ComplaintConnectionDto)
+  complaints(@CurrentPrincipal() p: Principal, @Args() a: ComplaintsArgs): Promise<ComplaintConnectionDto> {
+    return this.service.list(p, a.filter, a.first, a.after);
+  }
+
+  @Query(() => ComplaintConnectionDto, { description: 'dispatched to me / awaiting my action' })
+  myQueue(@CurrentPrincipal() p: Principal, @Args() a: QueueArgs): Promise<ComplaintConnectionDto> {
+    return this.service.queue(p, a.first, a.after);
+  }
+
+  @Mutation(() => ComplaintDto)
+  async submitComplaint(@CurrentPrincipal() p: Principal, @Args('input') input: SubmitComplaintInput): Promise<ComplaintDto> {
+    return toDto(await this.service.submit(p, input));
+  }
+
+  @Mutation(() => ComplaintDto)
+  async dispatchComplaint(@CurrentPrincipal() p: Principal, @Args() a: DispatchArgsInput): Promise<ComplaintDto> {
+    return toDto(await this.service.dispatch(p, a));
+  }
+
+  @Mutation(() => ComplaintDto, { description: 'the assignee confirms receipt' })
+  async acknowledgeComplaint(@CurrentPrincipal() p: Principal, @Args() { id }: IdArgs): Promise<ComplaintDto> {
+    return toDto(await this.service.acknowledge(p, id));
+  }
+
+  @Mutation(() => ComplaintDto)
+  async recordFollowUp(@CurrentPrincipal() p: Principal, @Args() a: FollowUpArgsInput): Promise<ComplaintDto> {
+    return toDto(await this.service.followUp(p, a));
+  }
+
+  @Mutation(() => ComplaintDto)
+  async determineValidity(@CurrentPrincipal() p: Principal, @Args() a: ValidityArgsInput): Promise<ComplaintDto> {
+    return toDto(await this.service.determineValidity(p, a));
+  }
+
+  @Mutation(() => ComplaintDto)
+  async resolveComplaint(@CurrentPrincipal() p: Principal, @Args() a: ResolveArgsInput): Promise<ComplaintDto> {
+    return toDto(await this.service.resolve(p, a));
+  }
+
+  @Mutation(() => ComplaintDto)
+  async recordCallback(@CurrentPrincipal() p: Principal, @Args() a: CallbackArgsInput): Promise<ComplaintDto> {
+    return toDto(await this.service.callback(p, a));
+  }
+
+  @Mutation(() => ComplaintDto)
+  async withdrawComplaint(@CurrentPrincipal() p: Principal, @Args() a: WithdrawArgsInput): Promise<ComplaintDto> {
+    return toDto(await this.service.withdraw(p, a));
+  }
+
+  @ResolveField(() => BranchDto)
+  async branch(@Parent() c: ComplaintDto): Promise<BranchEntity> {
+    const b = await this.org.branch(c.tenantId, c.branchId);
+    if (!b) throw new NotFoundError('branch');
+    return b;
+  }
+
+  @ResolveField(() => UserDto)
+  async firstContactOwner(@Parent() c: ComplaintDto): Promise<UserEntity> {
+    const u = await this.org.user(c.tenantId, c.firstContactOwnerId);
+    if (!u) throw new NotFoundError('user');
+    return u;
+  }
+
+  @ResolveField(() => UserDto, { nullable: true })
+  assignee(@Parent() c: ComplaintDto): Promise<UserEntity | null> {
+    return c.assigneeId ? this.org.user(c.tenantId, c.assigneeId) : Promise.resolve(null);
+  }
+
+  @ResolveField(() => [TimelineEventDto])
+  timeline(@Parent() c: ComplaintDto): Promise<TimelineEventDto[]> {
+    return this.service.timeline(c.tenantId, c.id);
+  }
+}

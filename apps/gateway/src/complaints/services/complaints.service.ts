@@ -1,0 +1,275 @@
+import { Injectable } from '@nestjs/common';
+import type { UpdateDefinition } from '@temporalio/common';
+import { DataSource } from 'typeorm';
+import { isTerminal } from '../../../../../libs/domain/src/lifecycle/lifecycle.util';
+import type { Role } from '../../../../../libs/domain/src/enums';
+import type { Policy } from '../../../../../libs/domain/src/policy/policy.types';
+import { ComplaintEntity, ComplaintEventEntity, StoredDeadline } from '../../../../../libs/persistence/src/entities';
+import { TenantScopedRepository } from '../../../../../libs/persistence/src/tenant-scoped.repository';
+import type { ActionBase, ActionResult, ComplaintWorkflowInput } from '../../../../../workflows/shared/complaint.types';
+import {
+  acknowledgeUpdate, callbackUpdate, dispatchUpdate, followUpUpdate, resolveUpdate, validityUpdate, withdrawUpdate,
+} from '../../../../../workflows/shared/updates';
+import { tenantOf } from '../../auth/auth.service';
+import { Principal, STAFF_ROLES, hasRoleForBranch } from '../../auth/principal';
+import { BadUserInputError, ForbiddenError, NotFoundError } from '../../common/app-error';
+import { InjectDataSource } from '../../common/database.provider';
+import { uuidV5 } from '../../common/deterministic-id.util';
+import { OrganisationService } from '../../organisation/services/organisation.service';
+import { ComplaintConnectionDto, ComplaintDto, DeadlineDto, TimelineEventDto } from '../dtos/complaint.dto';
+import {
+  CallbackArgsInput, ComplaintFilter, DispatchArgsInput, FollowUpArgsInput, ResolveArgsInput, SubmitComplaintInput,
+  ValidityArgsInput, WithdrawArgsInput,
+} from '../dtos/complaint.input';
+import { InvalidTransitionError } from '../exceptions/complaint.exception';
+import { ComplaintEngineService } from './complaint-engine.service';
+
+// Namespace of complaint ids derived from (tenant, idempotency key).
+const COMPLAINT_ID_NAMESPACE = '5d0b6a52-7a57-4c0c-9a0e-3c1f0f6b2a11';
+
+const cursorOf = (c: ComplaintEntity): string => Buffer.from(JSON.stringify([c.receivedAt.toISOString(), c.id])).toString('base64url');
+
+function parseCursor(cursor: string): [string, string] {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && v.length === 2 && !Number.isNaN(Date.parse(v[0])) && typeof v[1] === 'string') return [v[0], v[1]];
+  } catch {
+    // fall through to the input error
+  }
+  throw new BadUserInputError([{ field: 'after', message: 'after is not a cursor this API returned' }]);
+}
+
+/** Who may take which action on a complaint (beyond seeing it). */
+type Permission = 'STAFF' | 'ASSIGNEE' | 'ASSIGNEE_OR_STAFF';
+
+@Injectable()
+export class ComplaintsService {
+  private readonly complaints: TenantScopedRepository<ComplaintEntity>;
+  private readonly events: TenantScopedRepository<ComplaintEventEntity>;
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly engine: ComplaintEngineService,
+    private readonly org: OrganisationService,
+  ) {
+    this.complaints = new TenantScopedRepository(ds, ComplaintEntity);
+    this.events = new TenantScopedRepository(ds, ComplaintEventEntity);
+  }
+
+  // --- reads ---------------------------------------------------------------------------------
+
+  /** The caller's complaints query: tenant first, then the branches their roles reach (or what they own or were given). */
+  private visible(p: Principal) {
+    const qb = this.complaints.query(tenantOf(p), 'c');
+    if (!p.wholeTenant) {
+      qb.andWhere('(c.branchId = ANY(:branchIds) OR c.assigneeId = :me OR c.firstContactOwnerId = :me)', { branchIds: p.branchIds, me: p.userId });
+    }
+    return qb;
+  }
+
+  /** A complaint the caller may see; another tenant's (or another branch's) is simply not found. */
+  async get(p: Principal, id: string): Promise<ComplaintEntity> {
+    const row = await this.visible(p).andWhere('c.id = :id', { id }).getOne();
+    if (!row) throw new NotFoundError('complaint');
+    return row;
+  }
+
+  async find(p: Principal, id: string): Promise<ComplaintEntity | null> {
+    return this.visible(p).andWhere('c.id = :id', { id }).getOne();
+  }
+
+  async list(p: Principal, filter: ComplaintFilter | null | undefined, first: number, after?: string | null): Promise<ComplaintConnectionDto> {
+    const qb = this.visible(p);
+    const f = filter ?? {};
+    if (f.companyId) qb.andWhere('c.companyId = :companyId', { companyId: f.companyId });
+    if (f.branchId) qb.andWhere('c.branchId = :branchId', { branchId: f.branchId });
+    if (f.status?.length) qb.andWhere('c.status IN (:...status)', { status: f.status });
+    if (f.severity?.length) qb.andWhere('c.severity IN (:...severity)', { severity: f.severity });
+    if (f.category?.length) qb.andWhere('c.category IN (:...category)', { category: f.category });
+    if (f.overdue !== undefined && f.overdue !== null) qb.andWhere('c.overdue = :overdue', { overdue: f.overdue });
+    if (f.receivedFrom) qb.andWhere('c.receivedAt >= :from', { from: f.receivedFrom });
+    if (f.receivedTo) qb.andWhere('c.receivedAt < :to', { to: f.receivedTo });
+    if (f.text) {
+      const like = `%${f.text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+      qb.andWhere('(c.description ILIKE :like OR c.reference ILIKE :like OR c.complainantName ILIKE :like OR c.location ILIKE :like)', { like });
+    }
+    return this.page(qb, first, after);
+  }
+
+  /** Dispatched to me and not yet resolved, or taken by me and waiting for dispatch or callback. */
+  async queue(p: Principal, first: number, after?: string | null): Promise<ComplaintConnectionDto> {
+    const qb = this.complaints.query(tenantOf(p), 'c').andWhere(
+      `((c.assigneeId = :me AND c.status IN ('DISPATCHED','IN_PROGRESS')) OR (c.firstContactOwnerId = :me AND c.status IN ('RECEIVED','CALLBACK_PENDING')))`,
+      { me: p.userId },
+    );
+    return this.page(qb, first, after);
+  }
+
+  private async page(qb: ReturnType<ComplaintsService['visible']>, first: number, after?: string | null): Promise<ComplaintConnectionDto> {
+    const totalCount = await qb.clone().getCount();
+    if (after) {
+      const [at, id] = parseCursor(after);
+      qb.andWhere('(c.receivedAt, c.id) < (:at, :cid)', { at, cid: id });
+    }
+    const rows = await qb.orderBy('c.receivedAt', 'DESC').addOrderBy('c.id', 'DESC').take(first + 1).getMany();
+    const page = rows.slice(0, first);
+    return {
+      edges: page.map((c) => ({ cursor: cursorOf(c), node: toDto(c) })),
+      pageInfo: { hasNextPage: rows.length > first, endCursor: page.length ? cursorOf(page[page.length - 1]) : null },
+      totalCount,
+    };
+  }
+
+  async timeline(tenantId: string, complaintId: string): Promise<TimelineEventDto[]> {
+    const rows = await this.events.find(tenantId, { complaintId }, { order: { seq: 'ASC' } });
+    return rows.map((e) => ({ seq: e.seq, at: e.at, type: e.type, actor: e.actor, data: e.data }));
+  }
+
+  // --- intake --------------------------------------------------------------------------------
+
+  async submit(p: Principal, input: SubmitComplaintInput): Promise<ComplaintEntity> {
+    const tenantId = tenantOf(p);
+    const existing = await this.complaints.findOne(tenantId, { idempotencyKey: input.idempotencyKey });
+    if (existing) return this.get(p, existing.id);
+
+    const branch = await this.org.branch(tenantId, input.branchId);
+    if (!branch || !(p.wholeTenant || p.branchIds.includes(branch.id))) throw new NotFoundError('branch');
+    if (!hasRoleForBranch(p, STAFF_ROLES, branch)) throw new ForbiddenError('only staff of this branch take complaints for it');
+
+    const [tenant] = await this.ds.query(`SELECT current_policy_version FROM tenants WHERE id = $1`, [tenantId]);
+    const [policyRow] = await this.ds.query(`SELECT document FROM policy_versions WHERE tenant_id = $1 AND version = $2`, [tenantId, tenant.current_policy_version]);
+    const complaintId = uuidV5(COMPLAINT_ID_NAMESPACE, `${tenantId}\u0000${input.idempotencyKey}`);
+    const workflowInput: ComplaintWorkflowInput = {
+      tenantId,
+      complaintId,
+      policy: policyRow.document as Policy,
+      policyVersion: tenant.current_policy_version,
+      calendar: branch.calendar,
+      intake: {
+        idempotencyKey: input.idempotencyKey,
+        branchId: branch.id,
+        companyId: branch.companyId,
+        branchCode: branch.code,
+        channel: input.channel,
+        kind: input.kind,
+        category: input.category,
+        description: input.description,
+        demand: input.demand ?? null,
+        location: input.location ?? null,
+        complainant: { name: input.complainant.name, phone: input.complainant.phone ?? null, unit: input.complainant.unit ?? null },
+        householdsAffected: input.householdsAffected ?? 1,
+        lossAmountYuan: input.lossAmountYuan ?? null,
+        injury: input.injury ?? false,
+        mediaExposure: input.mediaExposure ?? false,
+        litigation: input.litigation ?? false,
+        emergency: input.emergency ?? false,
+        receivedAt: (input.receivedAt ?? new Date()).getTime(),
+        firstContactOwnerId: p.userId,
+      },
+    };
+    // The workflow writes the row itself before the update returns, so a crash anywhere leaves
+    // either no workflow (the client retries with its key) or one workflow that owns one row.
+    await this.engine.start(workflowInput);
+    return this.get(p, complaintId);
+  }
+
+  // --- actions -------------------------------------------------------------------------------
+
+  private async act<A extends ActionBase>(
+    p: Principal,
+    id: string,
+    permission: Permission,
+    update: UpdateDefinition<ActionResult, [A]>,
+    args: Omit<A, 'actorId'>,
+  ): Promise<ComplaintEntity> {
+    const c = await this.get(p, id);
+    const isAssignee = c.assigneeId === p.userId;
+    const isStaff = hasRoleForBranch(p, STAFF_ROLES, { id: c.branchId, companyId: c.companyId });
+    const allowed = permission === 'STAFF' ? isStaff : permission === 'ASSIGNEE' ? isAssignee : isAssignee || isStaff;
+    if (!allowed) {
+      throw new ForbiddenError(permission === 'ASSIGNEE' ? 'only the assignee may do this' : 'only staff of this branch or the assignee may do this');
+    }
+    if (isTerminal(c.status)) throw new InvalidTransitionError(`the complaint is ${c.status}; no further action is possible`);
+    await this.engine.execute(c.tenantId, c.id, update, { ...args, actorId: p.userId } as A);
+    return this.get(p, id);
+  }
+
+  async dispatch(p: Principal, a: DispatchArgsInput): Promise<ComplaintEntity> {
+    const c = await this.get(p, a.id);
+    const assignee = await this.org.user(c.tenantId, a.assigneeId);
+    const roles = assignee ? await this.org.rolesOf(c.tenantId, assignee.id) : [];
+    const workers: Role[] = ['HANDLER', 'DISPATCHER', 'BRANCH_MANAGER', 'COMPANY_MANAGER', 'HEAD_OFFICE', 'CONTRACTOR'];
+    const reaches = roles.some((r) => workers.includes(r.role) && (r.branchId === c.branchId || (!r.branchId && (!r.companyId || r.companyId === c.companyId))));
+    if (!assignee || !reaches) {
+      throw new BadUserInputError([{ field: 'assigneeId', message: 'assigneeId must be a user who works in the complaint\'s branch' }]);
+    }
+    return this.act(p, a.id, 'STAFF', dispatchUpdate, { assigneeId: a.assigneeId, note: a.note ?? null });
+  }
+
+  acknowledge(p: Principal, id: string): Promise<ComplaintEntity> {
+    return this.act(p, id, 'ASSIGNEE', acknowledgeUpdate, {});
+  }
+
+  followUp(p: Principal, a: FollowUpArgsInput): Promise<ComplaintEntity> {
+    return this.act(p, a.id, 'ASSIGNEE_OR_STAFF', followUpUpdate, { note: a.note, customerInformed: a.customerInformed });
+  }
+
+  determineValidity(p: Principal, a: ValidityArgsInput): Promise<ComplaintEntity> {
+    const fields = [];
+    if ((a.validity === 'UNDETERMINED') !== (a.responsibility === 'UNDETERMINED')) {
+      fields.push({ field: 'responsibility', message: 'validity and responsibility are decided together' });
+    }
+    if (a.validity === 'UNDETERMINED') fields.push({ field: 'validity', message: 'validity must be VALID or INVALID' });
+    if (fields.length) throw new BadUserInputError(fields);
+    return this.act(p, a.id, 'ASSIGNEE_OR_STAFF', validityUpdate, { validity: a.validity, responsibility: a.responsibility, reason: a.reason });
+  }
+
+  resolve(p: Principal, a: ResolveArgsInput): Promise<ComplaintEntity> {
+    return this.act(p, a.id, 'ASSIGNEE_OR_STAFF', resolveUpdate, { resolution: a.resolution, customerSigned: a.customerSigned ?? null });
+  }
+
+  callback(p: Principal, a: CallbackArgsInput): Promise<ComplaintEntity> {
+    return this.act(p, a.id, 'STAFF', callbackUpdate, { method: a.method, satisfied: a.satisfied, comment: a.comment ?? null });
+  }
+
+  withdraw(p: Principal, a: WithdrawArgsInput): Promise<ComplaintEntity> {
+    return this.act(p, a.id, 'STAFF', withdrawUpdate, { reason: a.reason });
+  }
+}
+
+const instant = (s: string | null): Date | null => (s ? new Date(s) : null);
+
+export function toDeadlineDto(d: StoredDeadline): DeadlineDto {
+  return { kind: d.kind, round: d.round, dueAt: new Date(d.dueAt), metAt: instant(d.metAt), breachedAt: instant(d.breachedAt) };
+}
+
+export function toDto(c: ComplaintEntity): ComplaintDto {
+  return {
+    id: c.id,
+    tenantId: c.tenantId,
+    branchId: c.branchId,
+    reference: c.reference,
+    channel: c.channel,
+    kind: c.kind,
+    category: c.category,
+    severity: c.severity,
+    emergency: c.emergency,
+    validity: c.validity,
+    responsibility: c.responsibility,
+    status: c.status,
+    round: c.round,
+    description: c.description,
+    demand: c.demand,
+    location: c.location,
+    householdsAffected: c.householdsAffected,
+    complainant: { name: c.complainantName, phone: c.complainantPhone, unit: c.complainantUnit },
+    receivedAt: c.receivedAt,
+    deadlines: c.deadlines.map(toDeadlineDto),
+    satisfied: c.satisfied,
+    workflowId: c.workflowId,
+    policyVersion: c.policyVersion,
+    matterId: c.matterId,
+    firstContactOwnerId: c.firstContactOwnerId,
+    assigneeId: c.assigneeId,
+  };
+}

@@ -1,0 +1,26 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AuthGuard } from './auth/auth.guard';
+import { AuthService } from './auth/auth.service';
+import { databaseProvider, DATA_SOURCE } from './common/database.provider';
+import { GATEWAY_CONFIG, GatewayConfig } from './common/gateway.config';
+import { TemporalClientProvider } from './common/temporal.provider';
+
+/** What every capability needs: configuration, the database, the Temporal client and authentication. */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(config: GatewayConfig) {
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        databaseProvider,
+        TemporalClientProvider,
+        AuthService,
+        { provide: APP_GUARD, useClass: AuthGuard },
+      ],
+      exports: [GATEWAY_CONFIG, DATA_SOURCE, TemporalClientProvider, AuthService],
+    };
+  }
+}

@@ -1,0 +1,28 @@
+import type { Severity } from '../../../../libs/domain/src/enums';
+import type { ComplaintIntake, ComplaintProjection } from '../../../../workflows/shared/complaint.types';
+
+export interface RegisterComplaintArgs {
+  tenantId: string;
+  complaintId: string;
+  intake: ComplaintIntake;
+  policyVersion: number;
+  severity: Severity;
+}
+
+/** Figures one closed complaint contributes to the reports. */
+export interface ComplaintAnalysis {
+  rounds: number;
+  reopenCount: number;
+  msToDispatch: number | null;
+  msToResolve: number | null;
+  msToCallback: number | null;
+  deadlinesMet: number;
+  deadlinesBreached: number;
+}
+
+/** The activity contract the complaint workflow calls (types only: the workflow bundle imports nothing else). */
+export interface ComplaintActivities {
+  registerComplaint(args: RegisterComplaintArgs): Promise<{ reference: string }>;
+  persistComplaint(projection: ComplaintProjection): Promise<void>;
+  analyseComplaint(args: { tenantId: string; complaintId: string }): Promise<ComplaintAnalysis>;
+}

@@ -1,0 +1,22 @@
+import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+import * as path from 'path';
+import { ComplaintActivitiesService, complaintActivities } from './activities/complaint.activities';
+
+export const WORKFLOWS_PATH = path.join(__dirname, '..', '..', '..', 'workflows', 'index.ts');
+
+/** Builds the complaint worker; tests pass a pre-built bundle to skip re-bundling. */
+export async function createComplaintWorker(opts: {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activities: ComplaintActivitiesService;
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    activities: complaintActivities(opts.activities),
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+  });
+}

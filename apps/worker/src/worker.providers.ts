@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { createDataSource } from '../../../libs/persistence/src/data-source';
+import { ComplaintActivitiesService } from './activities/complaint.activities';
+import { workerConfig } from './worker.config';
+
+export const DATA_SOURCE = Symbol('DATA_SOURCE');
+
+/** The worker's Nest application context: activities and what they need, no HTTP and no GraphQL. */
+@Module({
+  providers: [
+    {
+      provide: DATA_SOURCE,
+      useFactory: async (): Promise<DataSource> => createDataSource(workerConfig().databaseUrl).initialize(),
+    },
+    {
+      provide: ComplaintActivitiesService,
+      useFactory: (ds: DataSource) => new ComplaintActivitiesService(ds),
+      inject: [DATA_SOURCE],
+    },
+  ],
+  exports: [ComplaintActivitiesService, DATA_SOURCE],
+})
+export class WorkerModule {}

@@ -1,0 +1,88 @@
+import { DeadlineKind } from '../enums';
+
+/**
+ * How one deadline's due time is computed from the moment its obligation starts (its anchor).
+ * `after` is an ISO-8601 duration; `businessTime` says whether it runs on the branch's working
+ * hours (true) or on the wall clock (false). `rule` names a special rule of the domain.
+ */
+export interface DeadlineRule {
+  after: string;
+  businessTime: boolean;
+  /**
+   * - OFF_HOURS_AFTER_START: received outside working hours → `offHoursAfter` after work next starts
+   *   (004 篇3 §5.2.2: off-hours → 1 h after work starts).
+   * - SAME_DAY: by the end of the anchor's working day (or of the next working day when off-hours).
+   * - END_OF_DAY: by the end of the working day the anchor falls in.
+   * - CUSTOMER_DEADLINE_IF_EARLIER: the customer's own deadline when it is earlier than `after`.
+   */
+  rule?: 'OFF_HOURS_AFTER_START' | 'SAME_DAY' | 'END_OF_DAY' | 'CUSTOMER_DEADLINE_IF_EARLIER';
+  /** With OFF_HOURS_AFTER_START: the duration after the next working-hours start. */
+  offHoursAfter?: string;
+  /** false switches this deadline off for the tenant. Default true. */
+  enabled?: boolean;
+}
+
+export interface SeverityThresholds {
+  /** Households affected at once that make a complaint MAJOR (collective complaint). */
+  collectiveHouseholdsMajor: number;
+  /** Households affected at once that make a complaint HOT; null where the preset has no HOT level. */
+  collectiveHouseholdsHot: number | null;
+  /** Economic loss in yuan above which a complaint is MAJOR; null = any company-caused big loss is judged by staff. */
+  lossYuanMajor: number | null;
+  injuryMajor: boolean;
+  mediaExposureMajor: boolean;
+  litigationMajor: boolean;
+  /** Complaints on the same matter within the window that make it MAJOR (null = rule off). */
+  sameMatterComplaintsMajor: number | null;
+  /** Distinct complainants on the same matter within the window that make it HOT (null = rule off). */
+  sameMatterComplainantsHot: number | null;
+  /** The same-matter counting window, ISO-8601 duration. */
+  sameMatterWindow: string;
+  /** Unresolved this long (through our fault) → HOT; null = rule off. ISO-8601 duration. */
+  unresolvedHotAfter: string | null;
+  /** Unresolved this long (through our fault) → MAJOR; null = rule off. ISO-8601 duration. */
+  unresolvedMajorAfter: string | null;
+  /** A complaint reopened after closure becomes at least IMPORTANT (vanke-sh). */
+  reopenedImportant: boolean;
+}
+
+export interface CallbackPolicy {
+  /** Which resolved complaints must be called back: all of them, or only the valid ones. */
+  requiredFor: 'ALL' | 'VALID';
+}
+
+export interface Policy {
+  /** The preset this policy started from. */
+  preset: PolicyPresetName;
+  deadlines: Record<DeadlineKind, DeadlineRule>;
+  severity: SeverityThresholds;
+  callback: CallbackPolicy;
+}
+
+export const POLICY_PRESETS = ['pm-branch', 'vanke-sh', 'training'] as const;
+export type PolicyPresetName = (typeof POLICY_PRESETS)[number];
+
+/** A validation problem in a policy override, located by its JSON path (e.g. "deadlines.CALLBACK.after"). */
+export interface PolicyIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * One deadline kind's override: any subset of its fields. `rule` and `offHoursAfter` may be
+ * null to remove them from the preset's rule (e.g. switch FORWARD to a plain 30-minute timer).
+ */
+export interface DeadlineRuleOverride {
+  after?: string;
+  businessTime?: boolean;
+  rule?: DeadlineRule['rule'] | null;
+  offHoursAfter?: string | null;
+  enabled?: boolean;
+}
+
+/** A tenant's partial override of its preset (the JSON of `setPolicy`); `preset` itself cannot be overridden. */
+export interface PolicyOverrides {
+  deadlines?: Partial<Record<DeadlineKind, DeadlineRuleOverride>>;
+  severity?: Partial<SeverityThresholds>;
+  callback?: Partial<CallbackPolicy>;
+}

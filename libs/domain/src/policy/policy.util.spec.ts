@@ -1,0 +1,242 @@
+import { DEADLINE_KINDS } from '../enums';
+import { isPolicyDuration } from './policy-duration.util';
+import { POLICY_PRESETS } from './policy.types';
+import type { Policy } from './policy.types';
+import {
+  POLICY_PRESET_DOCUMENTS, POLICY_ROOT_PATH, isPolicyPreset, mergePolicy, policyCoherenceIssues, presetPolicy,
+  resolvePolicy, validatePolicy, validatePolicyOverrides,
+} from './policy.util';
+
+const paths = (issues: { path: string }[]): string[] => issues.map((i) => i.path);
+
+describe('policy presets', () => {
+  it.each(POLICY_PRESETS)('%s is a complete, valid policy document', (name) => {
+    const doc = POLICY_PRESET_DOCUMENTS[name];
+    expect(validatePolicy(doc)).toEqual([]);
+    expect(doc.preset).toBe(name);
+    expect(Object.keys(doc.deadlines).sort()).toEqual([...DEADLINE_KINDS].sort());
+  });
+
+  it.each(POLICY_PRESETS)('%s: the customer hears back within 24 h of wall-clock time, callbacks run on calendar time', (name) => {
+    const { deadlines } = POLICY_PRESET_DOCUMENTS[name];
+    expect(deadlines.CUSTOMER_REPLY).toEqual({ after: 'PT24H', businessTime: false });
+    expect(deadlines.CALLBACK.businessTime).toBe(false);
+  });
+
+  it('takes the preset-specific values from the domain tables', () => {
+    const pm = POLICY_PRESET_DOCUMENTS['pm-branch'];
+    const vk = POLICY_PRESET_DOCUMENTS['vanke-sh'];
+    const tr = POLICY_PRESET_DOCUMENTS.training;
+    expect(vk.deadlines.FORWARD).toEqual({ after: 'PT30M', businessTime: true, rule: 'OFF_HOURS_AFTER_START', offHoursAfter: 'PT1H' });
+    expect(pm.deadlines.CALLBACK.after).toBe('P2D');
+    expect(vk.deadlines.CALLBACK.after).toBe('P3D');
+    expect(tr.deadlines.CALLBACK.after).toBe('P3D');
+    expect(pm.deadlines.RESOLUTION).toEqual({ after: 'P2D', businessTime: false, rule: 'CUSTOMER_DEADLINE_IF_EARLIER' });
+    expect(tr.deadlines.RESOLUTION).toEqual({ after: 'P1D', businessTime: true });
+    expect(pm.severity.collectiveHouseholdsMajor).toBe(5);
+    expect(vk.severity).toMatchObject({ collectiveHouseholdsMajor: 10, collectiveHouseholdsHot: 3, unresolvedHotAfter: 'P7D', unresolvedMajorAfter: 'P30D' });
+    expect(tr.severity).toMatchObject({ collectiveHouseholdsMajor: 3, sameMatterComplaintsMajor: 3, lossYuanMajor: 500 });
+    expect(pm.callback.requiredFor).toBe('ALL');
+    expect(tr.callback.requiredFor).toBe('VALID');
+  });
+
+  it('hands out copies: changing one does not touch the preset', () => {
+    const p = presetPolicy('vanke-sh');
+    p.deadlines.CALLBACK.after = 'P9D';
+    p.severity.collectiveHouseholdsMajor = 99;
+    expect(POLICY_PRESET_DOCUMENTS['vanke-sh'].deadlines.CALLBACK.after).toBe('P3D');
+    expect(presetPolicy('vanke-sh').severity.collectiveHouseholdsMajor).toBe(10);
+    expect(Object.isFrozen(POLICY_PRESET_DOCUMENTS['vanke-sh'].deadlines.CALLBACK)).toBe(true);
+  });
+
+  it('knows its preset names', () => {
+    expect(isPolicyPreset('training')).toBe(true);
+    expect(isPolicyPreset('vanke')).toBe(false);
+    expect(isPolicyPreset(undefined)).toBe(false);
+    expect(() => presetPolicy('nope' as never)).toThrow(RangeError);
+  });
+});
+
+describe('ISO-8601 durations in a policy', () => {
+  it.each(['PT30M', 'PT4H', 'P2D', 'P1W', 'P1Y2M3DT4H5M6S', 'PT0S', 'P30D'])('accepts %s', (d) => {
+    expect(isPolicyDuration(d)).toBe(true);
+  });
+  it.each(['P', 'PT', 'P1DT', '2 days', 'PT1.5H', '-P1D', 'p2d', 'P1H', '', 'PT30'])('rejects %j', (d) => {
+    expect(isPolicyDuration(d)).toBe(false);
+  });
+});
+
+describe('validatePolicyOverrides', () => {
+  it('accepts an empty and a valid partial override', () => {
+    expect(validatePolicyOverrides({})).toEqual([]);
+    expect(validatePolicyOverrides({
+      deadlines: { CALLBACK: { after: 'P1D' }, FORWARD: { rule: null, offHoursAfter: null } },
+      severity: { collectiveHouseholdsMajor: 8, lossYuanMajor: null },
+      callback: { requiredFor: 'VALID' },
+    })).toEqual([]);
+  });
+
+  it('rejects a non-object document at the root', () => {
+    for (const bad of [null, undefined, 'x', 42, []]) {
+      expect(validatePolicyOverrides(bad)).toEqual([{ path: POLICY_ROOT_PATH, message: expect.any(String) }]);
+    }
+  });
+
+  it('names the path of an unknown deadline kind', () => {
+    expect(paths(validatePolicyOverrides({ deadlines: { CALLBAK: { after: 'P1D' } } }))).toEqual(['deadlines.CALLBAK']);
+  });
+
+  it('names the path of unknown keys at every level', () => {
+    expect(paths(validatePolicyOverrides({ deadline: {} }))).toEqual(['deadline']);
+    expect(paths(validatePolicyOverrides({ deadlines: { CALLBACK: { afterr: 'P1D' } } }))).toEqual(['deadlines.CALLBACK.afterr']);
+    expect(paths(validatePolicyOverrides({ severity: { households: 3 } }))).toEqual(['severity.households']);
+    expect(paths(validatePolicyOverrides({ callback: { rate: 1 } }))).toEqual(['callback.rate']);
+  });
+
+  it('names the path of a bad duration', () => {
+    const issues = validatePolicyOverrides({ deadlines: { CALLBACK: { after: '2 days' } } });
+    expect(issues).toEqual([{ path: 'deadlines.CALLBACK.after', message: expect.stringContaining('ISO-8601 duration') }]);
+    expect(paths(validatePolicyOverrides({ deadlines: { FORWARD: { offHoursAfter: 'PT' } } }))).toEqual(['deadlines.FORWARD.offHoursAfter']);
+    expect(paths(validatePolicyOverrides({ deadlines: { CALLBACK: { after: null } } }))).toEqual(['deadlines.CALLBACK.after']);
+  });
+
+  it('names the path of a bad number', () => {
+    for (const bad of [0, -1, 2.5, '5', null]) {
+      const issues = validatePolicyOverrides({ severity: { collectiveHouseholdsMajor: bad } });
+      expect(issues).toEqual([{ path: 'severity.collectiveHouseholdsMajor', message: expect.stringContaining('positive integer') }]);
+    }
+    expect(paths(validatePolicyOverrides({ severity: { lossYuanMajor: -5 } }))).toEqual(['severity.lossYuanMajor']);
+    expect(paths(validatePolicyOverrides({ severity: { collectiveHouseholdsHot: null } }))).toEqual([]);
+  });
+
+  it('names the path of a bad enum or boolean', () => {
+    expect(validatePolicyOverrides({ callback: { requiredFor: 'SOME' } }))
+      .toEqual([{ path: 'callback.requiredFor', message: expect.stringContaining('must be one of ALL, VALID') }]);
+    expect(paths(validatePolicyOverrides({ deadlines: { FOLLOW_UP_2: { rule: 'TOMORROW' } } }))).toEqual(['deadlines.FOLLOW_UP_2.rule']);
+    expect(paths(validatePolicyOverrides({ deadlines: { REPORT: { businessTime: 'yes' } } }))).toEqual(['deadlines.REPORT.businessTime']);
+    expect(paths(validatePolicyOverrides({ severity: { injuryMajor: 1 } }))).toEqual(['severity.injuryMajor']);
+  });
+
+  it('rejects month/year lengths where severity turns them into milliseconds', () => {
+    expect(paths(validatePolicyOverrides({ severity: { unresolvedMajorAfter: 'P1M' } }))).toEqual(['severity.unresolvedMajorAfter']);
+    expect(paths(validatePolicyOverrides({ severity: { sameMatterWindow: 'P1Y' } }))).toEqual(['severity.sameMatterWindow']);
+    expect(paths(validatePolicyOverrides({ severity: { unresolvedHotAfter: 'PT0S' } }))).toEqual(['severity.unresolvedHotAfter']);
+    expect(paths(validatePolicyOverrides({ severity: { unresolvedHotAfter: 'P1W' } }))).toEqual([]);
+  });
+
+  it('refuses to override the preset', () => {
+    expect(paths(validatePolicyOverrides({ preset: 'training' }))).toEqual(['preset']);
+  });
+
+  it('reports every bad field, one issue each', () => {
+    const issues = validatePolicyOverrides({
+      preset: 'vanke-sh',
+      deadlines: { CALLBAK: {}, CALLBACK: { after: 'soon', businessTime: 'no' }, FORWARD: 'PT1H' },
+      severity: { collectiveHouseholdsMajor: 0, unknownKnob: true },
+      callback: { requiredFor: 'NONE' },
+      extra: 1,
+    });
+    expect(paths(issues)).toEqual([
+      'preset',
+      'deadlines.CALLBAK',
+      'deadlines.CALLBACK.after',
+      'deadlines.CALLBACK.businessTime',
+      'deadlines.FORWARD',
+      'severity.collectiveHouseholdsMajor',
+      'severity.unknownKnob',
+      'callback.requiredFor',
+      'extra',
+    ]);
+    for (const i of issues) expect(i.message.length).toBeGreaterThan(0);
+  });
+
+  it('with a base, also checks the coherence of the merged result', () => {
+    const base = presetPolicy('vanke-sh');
+    expect(validatePolicyOverrides({ deadlines: { FORWARD: { offHoursAfter: null } } })).toEqual([]);
+    expect(paths(validatePolicyOverrides({ deadlines: { FORWARD: { offHoursAfter: null } } }, base)))
+      .toEqual(['deadlines.FORWARD.offHoursAfter']);
+  });
+});
+
+describe('mergePolicy', () => {
+  it('merges a partial deadline override and leaves the rest as it was', () => {
+    const base = presetPolicy('pm-branch');
+    const merged = mergePolicy(base, { deadlines: { CALLBACK: { after: 'P1D' } }, severity: { collectiveHouseholdsMajor: 8 } });
+    expect(merged.deadlines.CALLBACK).toEqual({ after: 'P1D', businessTime: false });
+    expect(merged.severity.collectiveHouseholdsMajor).toBe(8);
+    const { CALLBACK: _c, ...otherMerged } = merged.deadlines;
+    const { CALLBACK: _b, ...otherBase } = base.deadlines;
+    expect(otherMerged).toEqual(otherBase);
+    expect({ ...merged.severity, collectiveHouseholdsMajor: 5 }).toEqual(base.severity);
+    expect(merged.callback).toEqual(base.callback);
+    expect(merged.preset).toBe('pm-branch');
+    expect(base.deadlines.CALLBACK.after).toBe('P2D'); // base untouched
+  });
+
+  it('removes optional deadline fields set to null and may set null severity thresholds', () => {
+    const merged = mergePolicy(presetPolicy('vanke-sh'), {
+      deadlines: { FORWARD: { rule: null, offHoursAfter: null, enabled: false } },
+      severity: { collectiveHouseholdsHot: null },
+    });
+    expect(merged.deadlines.FORWARD).toEqual({ after: 'PT30M', businessTime: true, enabled: false });
+    expect(merged.severity.collectiveHouseholdsHot).toBeNull();
+    expect(validatePolicy(merged)).toEqual([]);
+  });
+
+  it('ignores keys it does not know', () => {
+    const base = presetPolicy('training');
+    const merged = mergePolicy(base, { preset: 'vanke-sh', deadlines: { NOPE: { after: 'P1D' } } } as never);
+    expect(merged).toEqual(base);
+  });
+});
+
+describe('resolvePolicy', () => {
+  it('returns the preset when there are no overrides', () => {
+    expect(resolvePolicy('vanke-sh')).toEqual({ policy: presetPolicy('vanke-sh'), issues: [] });
+  });
+
+  it('returns the merged policy for valid overrides', () => {
+    const { policy, issues } = resolvePolicy('training', { callback: { requiredFor: 'ALL' }, deadlines: { RESOLUTION: { after: 'P2D', businessTime: false } } });
+    expect(issues).toEqual([]);
+    expect(policy.callback.requiredFor).toBe('ALL');
+    expect(policy.deadlines.RESOLUTION).toEqual({ after: 'P2D', businessTime: false });
+  });
+
+  it('returns issues and the untouched preset for invalid overrides', () => {
+    const { policy, issues } = resolvePolicy('training', { callback: { requiredFor: 'X' } });
+    expect(paths(issues)).toEqual(['callback.requiredFor']);
+    expect(policy).toEqual(presetPolicy('training'));
+  });
+
+  it('catches incoherent results of individually valid overrides', () => {
+    const cases: Array<[unknown, string]> = [
+      [{ deadlines: { ACKNOWLEDGE: { rule: 'OFF_HOURS_AFTER_START' } } }, 'deadlines.ACKNOWLEDGE.offHoursAfter'],
+      [{ deadlines: { ACKNOWLEDGE: { offHoursAfter: 'PT1H' } } }, 'deadlines.ACKNOWLEDGE.offHoursAfter'],
+      [{ deadlines: { CALLBACK: { after: 'PT0S' } } }, 'deadlines.CALLBACK.after'],
+      [{ severity: { collectiveHouseholdsHot: 10 } }, 'severity.collectiveHouseholdsHot'],
+      [{ severity: { unresolvedHotAfter: 'P30D' } }, 'severity.unresolvedHotAfter'],
+    ];
+    for (const [overrides, path] of cases) {
+      const { policy, issues } = resolvePolicy('vanke-sh', overrides);
+      expect(paths(issues)).toEqual([path]);
+      expect(policy).toEqual(presetPolicy('vanke-sh'));
+    }
+    // A zero `after` is fine for an end-of-day rule and for a switched-off deadline.
+    expect(resolvePolicy('vanke-sh', { deadlines: { ACKNOWLEDGE: { after: 'PT0S', rule: 'SAME_DAY' }, CALLBACK: { after: 'PT0S', enabled: false } } }).issues).toEqual([]);
+  });
+});
+
+describe('validatePolicy (complete documents)', () => {
+  it('requires every section, kind and field', () => {
+    const p = presetPolicy('pm-branch') as unknown as Record<string, Record<string, unknown>>;
+    delete p.deadlines.REPORT;
+    delete p.severity.sameMatterWindow;
+    delete p.callback;
+    expect(paths(validatePolicy(p))).toEqual(['deadlines.REPORT', 'severity.sameMatterWindow', 'callback']);
+    expect(paths(validatePolicy({ ...presetPolicy('pm-branch'), preset: 'other' }))).toEqual(['preset']);
+  });
+
+  it('coherence of the presets themselves', () => {
+    for (const name of POLICY_PRESETS) expect(policyCoherenceIssues(POLICY_PRESET_DOCUMENTS[name] as Policy)).toEqual([]);
+  });
+});

@@ -1,0 +1,346 @@
+import { DEADLINE_KINDS } from '../enums';
+import type { DeadlineKind } from '../enums';
+import {
+  hasFixedLength, isZeroDuration, parsePolicyDuration, policyDurationToMs,
+} from './policy-duration.util';
+import { POLICY_PRESETS } from './policy.types';
+import type {
+  CallbackPolicy, DeadlineRule, Policy, PolicyIssue, PolicyOverrides, PolicyPresetName,
+  SeverityThresholds,
+} from './policy.types';
+import pmBranch from './presets/pm-branch.json';
+import training from './presets/training.json';
+import vankeSh from './presets/vanke-sh.json';
+
+/** The JSON path of a problem with the overrides document as a whole. */
+export const POLICY_ROOT_PATH = '$';
+
+const DEADLINE_RULES = ['OFF_HOURS_AFTER_START', 'SAME_DAY', 'END_OF_DAY', 'CUSTOMER_DEADLINE_IF_EARLIER'] as const;
+const CALLBACK_REQUIRED_FOR = ['ALL', 'VALID'] as const;
+const OVERRIDABLE_SECTIONS = ['deadlines', 'severity', 'callback'] as const;
+// Rules whose due time comes from the working day itself, so a zero `after` is meaningful.
+const DAY_RULES: ReadonlyArray<DeadlineRule['rule']> = ['SAME_DAY', 'END_OF_DAY'];
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * The complete policy documents of the presets (frozen). The values come from the domain's §2 and
+ * §4 tables; `presets/*.json` is the single source, and the README's table is derived from it.
+ */
+export const POLICY_PRESET_DOCUMENTS: Readonly<Record<PolicyPresetName, Policy>> = deepFreeze({
+  'pm-branch': pmBranch as Policy,
+  'vanke-sh': vankeSh as Policy,
+  training: training as Policy,
+});
+
+/** True when `name` is one of the preset names (pm-branch, vanke-sh, training). */
+export function isPolicyPreset(name: unknown): name is PolicyPresetName {
+  return typeof name === 'string' && (POLICY_PRESETS as readonly string[]).includes(name);
+}
+
+function copyPolicy(p: Policy): Policy {
+  const deadlines = {} as Record<DeadlineKind, DeadlineRule>;
+  for (const kind of DEADLINE_KINDS) deadlines[kind] = { ...p.deadlines[kind] };
+  return { preset: p.preset, deadlines, severity: { ...p.severity }, callback: { ...p.callback } };
+}
+
+/** A fresh, mutable deep copy of a preset's complete policy. Throws a RangeError for an unknown name. */
+export function presetPolicy(name: PolicyPresetName): Policy {
+  if (!isPolicyPreset(name)) throw new RangeError(`unknown policy preset "${String(name)}"`);
+  return copyPolicy(POLICY_PRESET_DOCUMENTS[name]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Field checks: each returns the problem (to be read after the path) or null.
+
+type Check = (value: unknown) => string | null;
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  return String(value);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+const duration: Check = (v) =>
+  parsePolicyDuration(v) ? null : `is not an ISO-8601 duration such as PT30M, PT4H or P2D (got ${describe(v)})`;
+
+// Used where the length is turned into milliseconds (severity windows): no years or months.
+const fixedDuration: Check = (v) => {
+  const parts = parsePolicyDuration(v);
+  if (!parts) return duration(v);
+  if (!hasFixedLength(parts)) return 'must be in weeks, days, hours, minutes or seconds (years and months have no fixed length; use e.g. P30D)';
+  if (isZeroDuration(parts)) return 'must be longer than zero';
+  return null;
+};
+
+const bool: Check = (v) => (typeof v === 'boolean' ? null : `must be true or false (got ${describe(v)})`);
+
+const positiveInteger: Check = (v) =>
+  typeof v === 'number' && Number.isInteger(v) && v > 0 ? null : `must be a positive integer (got ${describe(v)})`;
+
+const nonNegativeNumber: Check = (v) =>
+  typeof v === 'number' && Number.isFinite(v) && v >= 0 ? null : `must be a number of yuan, zero or more (got ${describe(v)})`;
+
+function oneOf(values: readonly string[]): Check {
+  return (v) => (typeof v === 'string' && values.includes(v) ? null : `must be one of ${values.join(', ')} (got ${describe(v)})`);
+}
+
+function orNull(check: Check): Check {
+  return (v) => (v === null ? null : check(v));
+}
+
+interface FieldSpec {
+  /** Required in a complete policy document. */
+  required: boolean;
+  check: Check;
+  /** An override may set it to null to remove it from the base. */
+  removable?: boolean;
+}
+
+const DEADLINE_FIELDS: Record<keyof DeadlineRule, FieldSpec> = {
+  after: { required: true, check: duration },
+  businessTime: { required: true, check: bool },
+  rule: { required: false, check: oneOf(DEADLINE_RULES), removable: true },
+  offHoursAfter: { required: false, check: duration, removable: true },
+  enabled: { required: false, check: bool },
+};
+
+const SEVERITY_FIELDS: Record<keyof SeverityThresholds, FieldSpec> = {
+  collectiveHouseholdsMajor: { required: true, check: positiveInteger },
+  collectiveHouseholdsHot: { required: true, check: orNull(positiveInteger) },
+  lossYuanMajor: { required: true, check: orNull(nonNegativeNumber) },
+  injuryMajor: { required: true, check: bool },
+  mediaExposureMajor: { required: true, check: bool },
+  litigationMajor: { required: true, check: bool },
+  sameMatterComplaintsMajor: { required: true, check: orNull(positiveInteger) },
+  sameMatterComplainantsHot: { required: true, check: orNull(positiveInteger) },
+  sameMatterWindow: { required: true, check: fixedDuration },
+  unresolvedHotAfter: { required: true, check: orNull(fixedDuration) },
+  unresolvedMajorAfter: { required: true, check: orNull(fixedDuration) },
+  reopenedImportant: { required: true, check: bool },
+};
+
+const CALLBACK_FIELDS: Record<keyof CallbackPolicy, FieldSpec> = {
+  requiredFor: { required: true, check: oneOf(CALLBACK_REQUIRED_FOR) },
+};
+
+type Mode = 'override' | 'document';
+
+function checkFields(
+  value: unknown, path: string, fields: Record<string, FieldSpec>, mode: Mode, issues: PolicyIssue[],
+): void {
+  if (!isPlainObject(value)) {
+    issues.push({ path, message: `must be an object (got ${describe(value)})` });
+    return;
+  }
+  for (const [key, v] of Object.entries(value)) {
+    const spec = Object.prototype.hasOwnProperty.call(fields, key) ? fields[key] : undefined;
+    if (!spec) {
+      issues.push({ path: `${path}.${key}`, message: `unknown key; expected one of ${Object.keys(fields).join(', ')}` });
+      continue;
+    }
+    if (v === undefined) continue;
+    if (v === null && spec.removable && mode === 'override') continue;
+    const problem = spec.check(v);
+    if (problem) issues.push({ path: `${path}.${key}`, message: problem });
+  }
+  if (mode === 'document') {
+    for (const [key, spec] of Object.entries(fields)) {
+      if (spec.required && value[key] === undefined) issues.push({ path: `${path}.${key}`, message: 'is required' });
+    }
+  }
+}
+
+function checkDeadlines(value: unknown, mode: Mode, issues: PolicyIssue[]): void {
+  if (!isPlainObject(value)) {
+    issues.push({ path: 'deadlines', message: `must be an object (got ${describe(value)})` });
+    return;
+  }
+  for (const [kind, rule] of Object.entries(value)) {
+    if (!(DEADLINE_KINDS as readonly string[]).includes(kind)) {
+      issues.push({ path: `deadlines.${kind}`, message: `unknown deadline kind; expected one of ${DEADLINE_KINDS.join(', ')}` });
+      continue;
+    }
+    checkFields(rule, `deadlines.${kind}`, DEADLINE_FIELDS, mode, issues);
+  }
+  if (mode === 'document') {
+    for (const kind of DEADLINE_KINDS) {
+      if (value[kind] === undefined) issues.push({ path: `deadlines.${kind}`, message: 'is required' });
+    }
+  }
+}
+
+function checkShape(doc: unknown, mode: Mode): PolicyIssue[] {
+  const issues: PolicyIssue[] = [];
+  if (!isPlainObject(doc)) {
+    return [{ path: POLICY_ROOT_PATH, message: `the policy ${mode === 'override' ? 'overrides' : 'document'} must be a JSON object (got ${describe(doc)})` }];
+  }
+  for (const [key, v] of Object.entries(doc)) {
+    if (key === 'preset') {
+      if (mode === 'override') {
+        issues.push({ path: 'preset', message: 'cannot be overridden; the preset is chosen when the tenant is created' });
+      } else if (!isPolicyPreset(v)) {
+        issues.push({ path: 'preset', message: `must be one of ${POLICY_PRESETS.join(', ')} (got ${describe(v)})` });
+      }
+      continue;
+    }
+    if (!(OVERRIDABLE_SECTIONS as readonly string[]).includes(key)) {
+      issues.push({ path: key, message: `unknown key; expected one of ${OVERRIDABLE_SECTIONS.join(', ')}` });
+      continue;
+    }
+    if (v === undefined) continue;
+    if (key === 'deadlines') checkDeadlines(v, mode, issues);
+    else if (key === 'severity') checkFields(v, 'severity', SEVERITY_FIELDS, mode, issues);
+    else checkFields(v, 'callback', CALLBACK_FIELDS, mode, issues);
+  }
+  if (mode === 'document') {
+    for (const key of ['preset', ...OVERRIDABLE_SECTIONS]) {
+      if (doc[key] === undefined) issues.push({ path: key, message: 'is required' });
+    }
+  }
+  return issues;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Coherence of a complete policy: rules that involve more than one field.
+
+/**
+ * Problems that span fields of a complete, well-typed policy: OFF_HOURS_AFTER_START without
+ * `offHoursAfter` (or `offHoursAfter` without that rule), a zero `after` on a deadline that has no
+ * end-of-day rule, a HOT threshold that is not below its MAJOR counterpart.
+ */
+export function policyCoherenceIssues(policy: Policy): PolicyIssue[] {
+  const issues: PolicyIssue[] = [];
+  for (const kind of DEADLINE_KINDS) {
+    const rule = policy.deadlines[kind];
+    const path = `deadlines.${kind}`;
+    if (rule.rule === 'OFF_HOURS_AFTER_START' && rule.offHoursAfter === undefined) {
+      issues.push({ path: `${path}.offHoursAfter`, message: 'is required when rule is OFF_HOURS_AFTER_START' });
+    }
+    if (rule.rule !== 'OFF_HOURS_AFTER_START' && rule.offHoursAfter !== undefined) {
+      issues.push({ path: `${path}.offHoursAfter`, message: 'is only used with rule OFF_HOURS_AFTER_START; set that rule or remove it (null)' });
+    }
+    const after = parsePolicyDuration(rule.after);
+    if (after && isZeroDuration(after) && !DAY_RULES.includes(rule.rule) && rule.enabled !== false) {
+      issues.push({ path: `${path}.after`, message: 'must be longer than zero unless rule is SAME_DAY or END_OF_DAY (use enabled: false to switch the deadline off)' });
+    }
+  }
+  const s = policy.severity;
+  if (s.collectiveHouseholdsHot !== null && s.collectiveHouseholdsHot >= s.collectiveHouseholdsMajor) {
+    issues.push({
+      path: 'severity.collectiveHouseholdsHot',
+      message: `must be less than severity.collectiveHouseholdsMajor (${s.collectiveHouseholdsMajor}), or null`,
+    });
+  }
+  if (s.unresolvedHotAfter !== null && s.unresolvedMajorAfter !== null) {
+    const hot = parsePolicyDuration(s.unresolvedHotAfter);
+    const major = parsePolicyDuration(s.unresolvedMajorAfter);
+    if (hot && major && policyDurationToMs(hot) >= policyDurationToMs(major)) {
+      issues.push({ path: 'severity.unresolvedHotAfter', message: 'must be shorter than severity.unresolvedMajorAfter, or null' });
+    }
+  }
+  return issues;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public validation, merge and resolution.
+
+/**
+ * Validates a tenant's policy overrides (the JSON of `setPolicy`): a partial policy with any
+ * subset of deadline kinds and their fields, severity fields and callback fields. Every unknown
+ * key and every invalid value gives one issue located by its JSON path, e.g.
+ * `deadlines.CALLBAK` (unknown key) or `deadlines.CALLBACK.after` (not an ISO-8601 duration);
+ * `preset` may not be overridden; a non-object document gives one issue at `$`.
+ * With `base`, the merged result is also checked for coherence (policyCoherenceIssues).
+ * An empty array means valid.
+ */
+export function validatePolicyOverrides(overrides: unknown, base?: Policy): PolicyIssue[] {
+  const issues = checkShape(overrides, 'override');
+  if (issues.length > 0 || base === undefined) return issues;
+  return policyCoherenceIssues(mergePolicy(base, overrides as PolicyOverrides));
+}
+
+/**
+ * Validates a complete policy document (a preset, or a stored merged policy): every section,
+ * every deadline kind and every required field present and valid, and the whole coherent.
+ */
+export function validatePolicy(doc: unknown): PolicyIssue[] {
+  const issues = checkShape(doc, 'document');
+  if (issues.length > 0) return issues;
+  return policyCoherenceIssues(doc as Policy);
+}
+
+function mergeDeadline(base: DeadlineRule, override: unknown): DeadlineRule {
+  const merged: DeadlineRule = { ...base };
+  if (!isPlainObject(override)) return merged;
+  for (const key of Object.keys(DEADLINE_FIELDS) as Array<keyof DeadlineRule>) {
+    const v = override[key];
+    if (v === undefined) continue;
+    const target = merged as unknown as Record<string, unknown>;
+    // null removes an optional field; validation rejects null on the required ones.
+    if (v === null) {
+      if (DEADLINE_FIELDS[key].removable) delete target[key];
+    } else {
+      target[key] = v;
+    }
+  }
+  return merged;
+}
+
+/**
+ * The policy `base` with `overrides` deep-merged over it (overrides win; a deadline kind's
+ * override may be partial, e.g. only `{ after }`; null removes an optional deadline field such
+ * as `rule`). Neither argument is modified. Only known keys are read and `preset` is kept from
+ * `base`: validate the overrides first (validatePolicyOverrides), this function does not.
+ */
+export function mergePolicy(base: Policy, overrides: PolicyOverrides): Policy {
+  const merged = copyPolicy(base);
+  // Read defensively: the overrides may come straight from stored JSON.
+  const section = (key: keyof PolicyOverrides): Record<string, unknown> => {
+    const v: unknown = isPlainObject(overrides) ? overrides[key] : undefined;
+    return isPlainObject(v) ? v : {};
+  };
+  const deadlines = section('deadlines');
+  for (const kind of DEADLINE_KINDS) merged.deadlines[kind] = mergeDeadline(base.deadlines[kind], deadlines[kind]);
+  const severity = section('severity');
+  for (const key of Object.keys(SEVERITY_FIELDS)) {
+    if (severity[key] !== undefined) (merged.severity as unknown as Record<string, unknown>)[key] = severity[key];
+  }
+  const callback = section('callback');
+  if (callback.requiredFor !== undefined) merged.callback.requiredFor = callback.requiredFor as CallbackPolicy['requiredFor'];
+  return merged;
+}
+
+/** The outcome of resolvePolicy. */
+export interface ResolvedPolicy {
+  /** The merged policy when `issues` is empty; otherwise the untouched preset (never an invalid policy). */
+  policy: Policy;
+  issues: PolicyIssue[];
+}
+
+/**
+ * A tenant's effective policy: the preset with the overrides merged over it, after validating
+ * the overrides and the coherence of the result. `overrides` undefined means none. When there
+ * are issues the overrides are not applied and `policy` is a copy of the preset.
+ */
+export function resolvePolicy(preset: PolicyPresetName, overrides?: unknown): ResolvedPolicy {
+  const base = presetPolicy(preset);
+  if (overrides === undefined) return { policy: base, issues: [] };
+  const shapeIssues = checkShape(overrides, 'override');
+  if (shapeIssues.length > 0) return { policy: base, issues: shapeIssues };
+  const merged = mergePolicy(base, overrides as PolicyOverrides);
+  const issues = policyCoherenceIssues(merged);
+  return issues.length > 0 ? { policy: base, issues } : { policy: merged, issues: [] };
+}

@@ -1,0 +1,20 @@
+import { BranchEntity } from './branch.entity';
+import { CompanyEntity } from './company.entity';
+import { ComplaintEventEntity } from './complaint-event.entity';
+import { ComplaintEntity } from './complaint.entity';
+import { PolicyVersionEntity } from './policy-version.entity';
+import { ReferenceCounterEntity } from './reference-counter.entity';
+import { RoleAssignmentEntity } from './role-assignment.entity';
+import { TenantEntity } from './tenant.entity';
+import { UserEntity } from './user.entity';
+
+export {
+  BranchEntity, CompanyEntity, ComplaintEventEntity, ComplaintEntity, PolicyVersionEntity, ReferenceCounterEntity,
+  RoleAssignmentEntity, TenantEntity, UserEntity,
+};
+export type { StoredDeadline } from './complaint.entity';
+
+export const ENTITIES = [
+  TenantEntity, PolicyVersionEntity, CompanyEntity, BranchEntity, UserEntity, RoleAssignmentEntity, ComplaintEntity,
+  ComplaintEventEntity, ReferenceCounterEntity,
+];

@@ -1,0 +1,298 @@
+import type { UpdateDefinition } from '@temporalio/common';
+import {
+  ApplicationFailure, allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo,
+} from '@temporalio/workflow';
+// Relative imports only: path aliases do not resolve inside the workflow bundle.
+import type { DeadlineKind } from '../libs/domain/src/enums';
+import { computeDueAt } from '../libs/domain/src/deadlines/deadline.util';
+import { ComplaintAction, isTerminal, transitionError } from '../libs/domain/src/lifecycle/lifecycle.util';
+import { classifySeverity } from '../libs/domain/src/severity/severity.util';
+import type { ComplaintActivities } from '../apps/worker/src/activities/complaint.activities.types';
+import {
+  ActionBase, ActionResult, CallbackArgs, ComplaintState, ComplaintWorkflowInput, DeadlineState, DispatchArgs, FollowUpArgs,
+  INVALID_TRANSITION, ResolveArgs, TimelineEventRecord, ValidityArgs, WithdrawArgs,
+} from './shared/complaint.types';
+import {
+  acknowledgeUpdate, callbackUpdate, dispatchUpdate, followUpUpdate, intakeUpdate, resolveUpdate, stateQuery,
+  validityUpdate, withdrawUpdate,
+} from './shared/updates';
+
+const acts = proxyActivities<ComplaintActivities>({
+  startToCloseTimeout: '30 seconds',
+  // Writes are idempotent, so retry until the database is back rather than lose a step.
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
+});
+
+const DEFAULT_MAX_HISTORY_EVENTS = 2000;
+
+function initialState(input: ComplaintWorkflowInput): ComplaintState {
+  const { intake, policy } = input;
+  const { severity } = classifySeverity(
+    {
+      householdsAffected: intake.householdsAffected,
+      lossAmountYuan: intake.lossAmountYuan ?? undefined,
+      injury: intake.injury,
+      mediaExposure: intake.mediaExposure,
+      litigation: intake.litigation,
+    },
+    policy.severity,
+  );
+  return {
+    reference: null,
+    status: 'RECEIVED',
+    round: 1,
+    category: intake.category,
+    severity,
+    validity: 'UNDETERMINED',
+    responsibility: 'UNDETERMINED',
+    assigneeId: null,
+    acknowledgedAt: null,
+    resolvedAt: null,
+    closedAt: null,
+    satisfied: null,
+    lastCallbackMethod: null,
+    deadlines: [],
+    seq: 0,
+  };
+}
+
+/**
+ * One complaint's whole life: intake → investigate → resolve → callback → analysis.
+ * Staff actions arrive as Updates whose validators refuse what the current status does not
+ * allow; deadlines are durable timers; every step is written to the read model by activities.
+ */
+export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<ComplaintState> {
+  const state: ComplaintState = input.state ?? initialState(input);
+  const pending: TimelineEventRecord[] = [];
+  // Bumped on every change that can move a deadline; the timer loop waits on it.
+  let changes = 0;
+
+  const emit = (type: string, actor: string | null, data: Record<string, unknown> = {}): void => {
+    state.seq += 1;
+    pending.push({ seq: state.seq, at: Date.now(), type, actor, data });
+  };
+
+  // Handlers run interleaved at their awaits; one lock keeps state changes and their writes in order.
+  let lock: Promise<void> = Promise.resolve();
+  const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const previous = lock;
+    let release!: () => void;
+    lock = new Promise((r) => (release = r));
+    await previous;
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  };
+
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    const events = pending.splice(0, pending.length);
+    await acts.persistComplaint({ tenantId: input.tenantId, complaintId: input.complaintId, state: snapshot(), events });
+  };
+  const snapshot = (): ComplaintState => JSON.parse(JSON.stringify(state)) as ComplaintState;
+
+  // --- deadlines -------------------------------------------------------------------------------
+  const startDeadline = (kind: DeadlineKind, anchor: number, actor: string | null): void => {
+    const rule = input.policy.deadlines[kind];
+    if (!rule || rule.enabled === false) return;
+    const dueAt = computeDueAt(rule, anchor, input.calendar);
+    state.deadlines = state.deadlines.filter((d) => !(d.kind === kind && d.round === state.round && d.metAt === null && d.breachedAt === null));
+    state.deadlines.push({ kind, round: state.round, dueAt, metAt: null, breachedAt: null });
+    emit('DEADLINE_SET', actor, { kind, dueAt: new Date(dueAt).toISOString(), round: state.round });
+    changes += 1;
+  };
+  const meetDeadline = (kind: DeadlineKind, actor: string | null): void => {
+    const now = Date.now();
+    for (const d of state.deadlines) {
+      if (d.kind === kind && d.metAt === null) {
+        d.metAt = now;
+        emit('DEADLINE_MET', actor, { kind, round: d.round, dueAt: new Date(d.dueAt).toISOString(), late: d.breachedAt !== null });
+        changes += 1;
+      }
+    }
+  };
+  const openDeadlines = (): DeadlineState[] => state.deadlines.filter((d) => d.metAt === null && d.breachedAt === null);
+
+  // --- actions ---------------------------------------------------------------------------------
+  const validate = (action: ComplaintAction) => (): void => {
+    if (!state.reference) throw new Error('the complaint is still being registered');
+    const error = transitionError(action, state.status);
+    if (error) throw ApplicationFailure.nonRetryable(error, INVALID_TRANSITION);
+  };
+  const act = <A extends ActionBase>(action: ComplaintAction, apply: (args: A) => void) => async (args: A): Promise<ActionResult> =>
+    exclusive(async () => {
+      // Re-checked under the lock: an earlier action may have moved the status since validation.
+      validate(action)();
+      apply(args);
+      await flush();
+      return { complaintId: input.complaintId, status: state.status, seq: state.seq };
+    });
+
+  function onAction<A extends ActionBase>(def: UpdateDefinition<ActionResult, [A]>, action: ComplaintAction, apply: (args: A) => void): void {
+    setHandler(def, act<A>(action, apply), { validator: (_args: A) => validate(action)() });
+  }
+
+  setHandler(intakeUpdate, async () => {
+    await condition(() => state.reference !== null);
+    return { complaintId: input.complaintId, reference: state.reference as string };
+  });
+
+  setHandler(stateQuery, () => state);
+
+  onAction<DispatchArgs>(dispatchUpdate, 'DISPATCH', (a) => {
+    const redispatch = state.assigneeId !== null && state.status !== 'RECEIVED';
+    state.assigneeId = a.assigneeId;
+    state.status = 'DISPATCHED';
+    state.acknowledgedAt = null;
+    emit(redispatch ? 'REDISPATCHED' : 'DISPATCHED', a.actorId, { assigneeId: a.assigneeId, note: a.note });
+    meetDeadline('FORWARD', a.actorId);
+    startDeadline('ACKNOWLEDGE', Date.now(), null);
+  });
+
+  onAction<ActionBase>(acknowledgeUpdate, 'ACKNOWLEDGE', (a) => {
+    state.status = 'IN_PROGRESS';
+    state.acknowledgedAt = Date.now();
+    emit('ACKNOWLEDGED', a.actorId);
+    meetDeadline('ACKNOWLEDGE', a.actorId);
+  });
+
+  onAction<FollowUpArgs>(followUpUpdate, 'FOLLOW_UP', (a) => {
+    emit('FOLLOW_UP', a.actorId, { note: a.note, customerInformed: a.customerInformed });
+    // 件件有回音: telling the customer the progress fulfils the reply obligation.
+    if (a.customerInformed) meetDeadline('CUSTOMER_REPLY', a.actorId);
+  });
+
+  onAction<ValidityArgs>(validityUpdate, 'DETERMINE_VALIDITY', (a) => {
+    state.validity = a.validity;
+    state.responsibility = a.responsibility;
+    emit('VALIDITY_DETERMINED', a.actorId, { validity: a.validity, responsibility: a.responsibility, reason: a.reason });
+    meetDeadline('VALIDITY', a.actorId);
+  });
+
+  onAction<ResolveArgs>(resolveUpdate, 'RESOLVE', (a) => {
+    const now = Date.now();
+    state.status = 'RESOLVED';
+    state.resolvedAt = now;
+    emit('RESOLVED', a.actorId, { resolution: a.resolution, customerSigned: a.customerSigned });
+    meetDeadline('RESOLUTION', a.actorId);
+    // The customer hears the result, which answers the reply obligation too.
+    meetDeadline('CUSTOMER_REPLY', a.actorId);
+    const callbackRequired = input.policy.callback.requiredFor === 'ALL' || state.validity !== 'INVALID';
+    if (callbackRequired) {
+      state.status = 'CALLBACK_PENDING';
+      emit('CALLBACK_PENDING', null);
+      startDeadline('CALLBACK', now, null);
+    } else {
+      enterAnalysis('callback not required for an invalid complaint under this policy');
+    }
+  });
+
+  onAction<CallbackArgs>(callbackUpdate, 'CALLBACK', (a) => {
+    state.satisfied = a.satisfied;
+    state.lastCallbackMethod = a.method;
+    emit('CALLBACK', a.actorId, { method: a.method, satisfied: a.satisfied, comment: a.comment });
+    meetDeadline('CALLBACK', a.actorId);
+    if (a.satisfied) {
+      enterAnalysis(null);
+    } else {
+      // Unsatisfied: a new round, back to the same assignee, who must acknowledge it again.
+      state.round += 1;
+      state.status = 'DISPATCHED';
+      state.resolvedAt = null;
+      state.acknowledgedAt = null;
+      emit('REOPENED', a.actorId, { round: state.round, comment: a.comment });
+      startDeadline('ACKNOWLEDGE', Date.now(), null);
+    }
+  });
+
+  onAction<WithdrawArgs>(withdrawUpdate, 'WITHDRAW', (a) => {
+    state.status = 'WITHDRAWN';
+    state.closedAt = Date.now();
+    emit('WITHDRAWN', a.actorId, { reason: a.reason });
+    changes += 1;
+  });
+
+  function enterAnalysis(note: string | null): void {
+    state.status = 'ANALYSIS_PENDING';
+    emit('ANALYSIS_PENDING', null, note ? { note } : {});
+    changes += 1;
+  }
+
+  // --- intake ----------------------------------------------------------------------------------
+  if (state.reference === null) {
+    const { reference } = await acts.registerComplaint({
+      tenantId: input.tenantId,
+      complaintId: input.complaintId,
+      intake: input.intake,
+      policyVersion: input.policyVersion,
+      severity: state.severity,
+    });
+    await exclusive(async () => {
+      state.reference = reference;
+      const receivedAt = input.intake.receivedAt;
+      emit('RECEIVED', input.intake.firstContactOwnerId, { reference, channel: input.intake.channel });
+      const { severity, reasons } = classifySeverity(
+        {
+          householdsAffected: input.intake.householdsAffected,
+          lossAmountYuan: input.intake.lossAmountYuan ?? undefined,
+          injury: input.intake.injury,
+          mediaExposure: input.intake.mediaExposure,
+          litigation: input.intake.litigation,
+        },
+        input.policy.severity,
+      );
+      emit('CLASSIFIED', 'system', { kind: input.intake.kind, category: input.intake.category, severity, reasons, emergency: input.intake.emergency });
+      startDeadline('CUSTOMER_REPLY', receivedAt, 'system');
+      await flush();
+    });
+  }
+
+  // --- the clock: one durable timer for the earliest open deadline --------------------------------
+  const maxHistory = input.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
+  const historyFull = (): boolean => workflowInfo().historyLength > maxHistory || workflowInfo().continueAsNewSuggested;
+
+  while (!isTerminal(state.status)) {
+    if (state.status === 'ANALYSIS_PENDING') {
+      await exclusive(async () => {
+        const figures = await acts.analyseComplaint({ tenantId: input.tenantId, complaintId: input.complaintId });
+        state.status = 'CLOSED';
+        state.closedAt = Date.now();
+        emit('ANALYSED', 'system', { ...figures });
+        emit('CLOSED', 'system');
+        await flush();
+      });
+      break;
+    }
+    const open = openDeadlines();
+    const seen = changes;
+    const wake = (): boolean => changes !== seen || isTerminal(state.status) || state.status === 'ANALYSIS_PENDING' || historyFull();
+    if (open.length === 0) {
+      await condition(wake);
+    } else {
+      const next = Math.min(...open.map((d) => d.dueAt));
+      const woke = await condition(wake, Math.max(1, next - Date.now()));
+      if (!woke) {
+        await exclusive(async () => {
+          const now = Date.now();
+          for (const d of openDeadlines()) {
+            if (d.dueAt <= now) {
+              d.breachedAt = now;
+              emit('DEADLINE_BREACHED', 'system', {
+                kind: d.kind, round: d.round, dueAt: new Date(d.dueAt).toISOString(), notify: 'BRANCH_MANAGER',
+              });
+            }
+          }
+          await flush();
+        });
+      }
+    }
+    if (historyFull() && !isTerminal(state.status)) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof complaintWorkflow>({ ...input, state });
+    }
+  }
+  await condition(allHandlersFinished);
+  return state;
+}

@@ -1,0 +1,106 @@
+import type { BranchCalendar } from '../../libs/domain/src/calendar/calendar.types';
+import type {
+  CallbackMethod, Category, Channel, ComplaintKind, ComplaintStatus, DeadlineKind, Responsibility, Severity, Validity,
+} from '../../libs/domain/src/enums';
+import type { Policy } from '../../libs/domain/src/policy/policy.types';
+
+/** What intake recorded; fixed for the life of the complaint. */
+export interface ComplaintIntake {
+  idempotencyKey: string;
+  branchId: string;
+  companyId: string;
+  branchCode: string;
+  channel: Channel;
+  kind: ComplaintKind;
+  category: Category;
+  description: string;
+  demand: string | null;
+  location: string | null;
+  complainant: { name: string; phone: string | null; unit: string | null };
+  householdsAffected: number;
+  lossAmountYuan: number | null;
+  injury: boolean;
+  mediaExposure: boolean;
+  litigation: boolean;
+  emergency: boolean;
+  receivedAt: number;
+  firstContactOwnerId: string;
+}
+
+export interface ComplaintWorkflowInput {
+  tenantId: string;
+  complaintId: string;
+  intake: ComplaintIntake;
+  policy: Policy;
+  policyVersion: number;
+  calendar: BranchCalendar;
+  /** Continue-as-new once the run's history passes this many events (default 2,000). */
+  maxHistoryEvents?: number;
+  /** Carried across continue-as-new. */
+  state?: ComplaintState;
+}
+
+export interface DeadlineState {
+  kind: DeadlineKind;
+  round: number;
+  dueAt: number;
+  metAt: number | null;
+  breachedAt: number | null;
+}
+
+export interface TimelineEventRecord {
+  seq: number;
+  at: number;
+  type: string;
+  actor: string | null;
+  data: Record<string, unknown>;
+}
+
+/** The workflow-owned state of a complaint; the read model is a projection of it. */
+export interface ComplaintState {
+  reference: string | null;
+  status: ComplaintStatus;
+  round: number;
+  category: Category;
+  severity: Severity;
+  validity: Validity;
+  responsibility: Responsibility;
+  assigneeId: string | null;
+  acknowledgedAt: number | null;
+  resolvedAt: number | null;
+  closedAt: number | null;
+  satisfied: boolean | null;
+  lastCallbackMethod: CallbackMethod | null;
+  deadlines: DeadlineState[];
+  /** The last timeline sequence number handed out. */
+  seq: number;
+}
+
+/** The row the read model stores, as activities receive it. */
+export interface ComplaintProjection {
+  tenantId: string;
+  complaintId: string;
+  state: ComplaintState;
+  events: TimelineEventRecord[];
+}
+
+/** What every staff action carries: who did it. */
+export interface ActionBase {
+  actorId: string;
+}
+export interface DispatchArgs extends ActionBase { assigneeId: string; note: string | null }
+export interface FollowUpArgs extends ActionBase { note: string; customerInformed: boolean }
+export interface ValidityArgs extends ActionBase { validity: Validity; responsibility: Responsibility; reason: string }
+export interface ResolveArgs extends ActionBase { resolution: string; customerSigned: boolean | null }
+export interface CallbackArgs extends ActionBase { method: CallbackMethod; satisfied: boolean; comment: string | null }
+export interface WithdrawArgs extends ActionBase { reason: string }
+
+export interface ActionResult {
+  complaintId: string;
+  status: ComplaintStatus;
+  seq: number;
+}
+
+/** Failure types the workflow raises for business rule violations (mapped to API codes by the gateway). */
+export const INVALID_TRANSITION = 'INVALID_TRANSITION';
+export const ACTION_FORBIDDEN = 'ACTION_FORBIDDEN';
