@@ -66,6 +66,8 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   const pending: TimelineEventRecord[] = [];
   // Bumped on every change that can move a deadline; the timer loop waits on it.
   let changes = 0;
+  // True once the complaint's row and first events are written: intake answers only then.
+  let recorded = state.reference !== null;
 
   const emit = (type: string, actor: string | null, data: Record<string, unknown> = {}): void => {
     state.seq += 1;
@@ -117,7 +119,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
 
   // --- actions ---------------------------------------------------------------------------------
   const validate = (action: ComplaintAction) => (): void => {
-    if (!state.reference) throw new Error('the complaint is still being registered');
+    if (!recorded) throw ApplicationFailure.nonRetryable('the complaint is still being registered', INVALID_TRANSITION);
     const error = transitionError(action, state.status);
     if (error) throw ApplicationFailure.nonRetryable(error, INVALID_TRANSITION);
   };
@@ -135,7 +137,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   }
 
   setHandler(intakeUpdate, async () => {
-    await condition(() => state.reference !== null);
+    await condition(() => recorded);
     return { complaintId: input.complaintId, reference: state.reference as string };
   });
 
@@ -246,6 +248,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
       emit('CLASSIFIED', 'system', { kind: input.intake.kind, category: input.intake.category, severity, reasons, emergency: input.intake.emergency });
       startDeadline('CUSTOMER_REPLY', receivedAt, 'system');
       await flush();
+      recorded = true;
     });
   }
 

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { GraphQLPassThroughFilter } from './common/graphql-exception.filter';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
 import { databaseProvider, DATA_SOURCE } from './common/database.provider';
@@ -19,6 +20,7 @@ export class CoreModule {
         TemporalClientProvider,
         AuthService,
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: GraphQLPassThroughFilter },
       ],
       exports: [GATEWAY_CONFIG, DATA_SOURCE, TemporalClientProvider, AuthService],
     };

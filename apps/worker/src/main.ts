@@ -2,12 +2,14 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { NativeConnection } from '@temporalio/worker';
 import { ComplaintActivitiesService } from './activities/complaint.activities';
+import { installTemporalRuntime } from './temporal-runtime';
 import { workerConfig } from './worker.config';
 import { createComplaintWorker } from './worker.factory';
 import { WorkerModule } from './worker.providers';
 
 async function main(): Promise<void> {
   const config = workerConfig();
+  installTemporalRuntime();
   const app = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error', 'warn'] });
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const worker = await createComplaintWorker({

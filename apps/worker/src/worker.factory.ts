@@ -17,6 +17,10 @@ export async function createComplaintWorker(opts: {
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     activities: complaintActivities(opts.activities),
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(opts.workflowBundle
+      ? { workflowBundle: opts.workflowBundle }
+      : process.env.WORKFLOW_BUNDLE_PATH
+        ? { workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH } }
+        : { workflowsPath: WORKFLOWS_PATH }),
   });
 }

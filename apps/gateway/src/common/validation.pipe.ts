@@ -20,6 +20,8 @@ function flatten(errors: ValidationError[], prefix: string): FieldIssue[] {
 @Injectable()
 export class InputValidationPipe implements PipeTransform {
   async transform(value: unknown, meta: ArgumentMetadata): Promise<unknown> {
+    // Parent objects and the context are ours, not the client's: only arguments are validated.
+    if (meta.type === 'custom') return value;
     const type = meta.metatype;
     if (!type || [String, Boolean, Number, Array, Object].includes(type as never) || value === null || value === undefined) return value;
     const instance = plainToInstance(type as new () => object, value);

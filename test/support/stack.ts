@@ -1,0 +1,169 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { ChildProcess, spawn } from 'child_process';
+import { randomBytes } from 'crypto';
+import * as path from 'path';
+import { installTemporalRuntime } from '../../apps/worker/src/temporal-runtime';
+import { DataSource } from 'typeorm';
+import { createGateway } from '../../apps/gateway/src/bootstrap';
+import { signToken } from '../../apps/gateway/src/auth/jwt.util';
+import { GatewayConfig } from '../../apps/gateway/src/common/gateway.config';
+import { ComplaintActivitiesService } from '../../apps/worker/src/activities/complaint.activities';
+import { createComplaintWorker } from '../../apps/worker/src/worker.factory';
+import { createDataSource } from '../../libs/persistence/src/data-source';
+import { createTestDatabase } from './database';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+export interface GqlResponse<T = Record<string, any>> {
+  status: number;
+  data: T | null;
+  errors?: { message: string; extensions: { code: string; fields?: { field: string; message: string }[] } }[];
+}
+
+/**
+ * The whole product for one test file, for real: its own database on the shared PostgreSQL, its
+ * own task queue on the shared Temporal server, a worker (in-process, or a separate process that a
+ * test can kill) and the gateway on an ephemeral port, spoken to over HTTP.
+ */
+export class Stack {
+  readonly jwtSecret = randomBytes(16).toString('hex');
+  readonly taskQueue = `test-${randomBytes(4).toString('hex')}`;
+  url = '';
+  databaseUrl = '';
+  private dropDb: (() => Promise<void>) | null = null;
+  private gateway: NestFastifyApplication | null = null;
+  private worker: { worker: Worker; running: Promise<void>; connection: NativeConnection; ds: DataSource } | null = null;
+  private child: ChildProcess | null = null;
+  db!: DataSource;
+
+  static async start(label: string, opts: { worker?: 'in-process' | 'process' | 'none'; actionTimeoutMs?: number } = {}): Promise<Stack> {
+    const s = new Stack();
+    installTemporalRuntime();
+    const database = await createTestDatabase(label);
+    s.databaseUrl = database.url;
+    s.dropDb = database.drop;
+    s.db = await createDataSource(s.databaseUrl).initialize();
+    const mode = opts.worker ?? 'in-process';
+    if (mode === 'in-process') await s.startWorker();
+    if (mode === 'process') await s.startWorkerProcess();
+    const config: GatewayConfig = {
+      port: 0, host: '127.0.0.1', databaseUrl: s.databaseUrl, temporalAddress: temporalAddress(), namespace: 'default',
+      taskQueue: s.taskQueue, jwtSecret: s.jwtSecret, actionTimeoutMs: opts.actionTimeoutMs ?? 30_000,
+    };
+    s.gateway = await createGateway(config);
+    await s.gateway.listen(0, '127.0.0.1');
+    const address = s.gateway.getHttpServer().address() as { port: number };
+    s.url = `http://127.0.0.1:${address.port}/graphql`;
+    return s;
+  }
+
+  async startWorker(): Promise<void> {
+    const ds = await createDataSource(this.databaseUrl).initialize();
+    const connection = await NativeConnection.connect({ address: temporalAddress() });
+    const worker = await createComplaintWorker({
+      connection, namespace: 'default', taskQueue: this.taskQueue, activities: new ComplaintActivitiesService(ds),
+      workflowBundle: { codePath: bundlePath() },
+    });
+    this.worker = { worker, connection, ds, running: worker.run() };
+  }
+
+  async stopWorker(): Promise<void> {
+    if (!this.worker) return;
+    const w = this.worker;
+    this.worker = null;
+    w.worker.shutdown();
+    await w.running.catch(() => undefined);
+    await w.connection.close();
+    await w.ds.destroy();
+  }
+
+  /** Runs the real worker entry point as its own process (so a test can SIGKILL it). */
+  async startWorkerProcess(): Promise<void> {
+    const child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'run-ts.js'), path.join(ROOT, 'apps', 'worker', 'src', 'main.ts')], {
+      cwd: ROOT,
+      env: {
+        ...process.env, DATABASE_URL: this.databaseUrl, TEMPORAL_ADDRESS: temporalAddress(), TEMPORAL_TASK_QUEUE: this.taskQueue,
+        WORKFLOW_BUNDLE_PATH: bundlePath(),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    let output = '';
+    await new Promise<void>((resolve, reject) => {
+      const onData = (b: Buffer): void => {
+        output += b.toString();
+        if (output.includes('worker: polling')) resolve();
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', (b: Buffer) => (output += b.toString()));
+      child.once('exit', (code) => reject(new Error(`worker process exited (${code}) before polling:\n${output}`)));
+    });
+  }
+
+  killWorkerProcess(): void {
+    this.child?.kill('SIGKILL');
+    this.child = null;
+  }
+
+  token(userId: string, tenantId: string): string {
+    return signToken({ sub: userId, tid: tenantId }, this.jwtSecret);
+  }
+
+  platformToken(): string {
+    return signToken({ sub: 'platform-operator', platformAdmin: true }, this.jwtSecret);
+  }
+
+  async gql<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<GqlResponse<T>> {
+    const res = await fetch(this.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as Omit<GqlResponse<T>, 'status'>;
+    return { status: res.status, ...body };
+  }
+
+  /** Like gql, but fails the test on any GraphQL error. */
+  async ok<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
+    const r = await this.gql<T>(query, variables, token);
+    if (r.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(r.errors)}`);
+    return r.data as T;
+  }
+
+  async stop(): Promise<void> {
+    await this.gateway?.close().catch(() => undefined);
+    await this.stopWorker();
+    this.killWorkerProcess();
+    await this.db?.destroy().catch(() => undefined);
+    await this.dropDb?.();
+  }
+}
+
+export function temporalAddress(): string {
+  const a = process.env.TEST_TEMPORAL_ADDRESS;
+  if (!a) throw new Error('TEST_TEMPORAL_ADDRESS is not set: run the suite through jest (global setup)');
+  return a;
+}
+
+export function bundlePath(): string {
+  const p = process.env.TEST_WORKFLOW_BUNDLE;
+  if (!p) throw new Error('TEST_WORKFLOW_BUNDLE is not set: run the suite through jest (global setup)');
+  return p;
+}
+
+/** Polls until `check` returns a value (not undefined) or the time runs out. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000, everyMs = 200): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
