@@ -37,7 +37,10 @@ export class Stack {
   private child: ChildProcess | null = null;
   db!: DataSource;
 
-  static async start(label: string, opts: { worker?: 'in-process' | 'process' | 'none'; actionTimeoutMs?: number } = {}): Promise<Stack> {
+  static async start(
+    label: string,
+    opts: { worker?: 'in-process' | 'process' | 'none'; actionTimeoutMs?: number; gatewayTemporalAddress?: string; gatewayDatabaseUrl?: (url: string) => string } = {},
+  ): Promise<Stack> {
     const s = new Stack();
     installTemporalRuntime();
     const database = await createTestDatabase(label);
@@ -48,7 +51,8 @@ export class Stack {
     if (mode === 'in-process') await s.startWorker();
     if (mode === 'process') await s.startWorkerProcess();
     const config: GatewayConfig = {
-      port: 0, host: '127.0.0.1', databaseUrl: s.databaseUrl, temporalAddress: temporalAddress(), namespace: 'default',
+      port: 0, host: '127.0.0.1', databaseUrl: opts.gatewayDatabaseUrl?.(s.databaseUrl) ?? s.databaseUrl,
+      temporalAddress: opts.gatewayTemporalAddress ?? temporalAddress(), namespace: 'default',
       taskQueue: s.taskQueue, jwtSecret: s.jwtSecret, actionTimeoutMs: opts.actionTimeoutMs ?? 30_000,
     };
     s.gateway = await createGateway(config);

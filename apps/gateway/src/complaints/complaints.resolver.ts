@@ -16,10 +16,9 @@ import { ComplaintsService, toDto } from './services/complaints.service';
 export class ComplaintsResolver {
   constructor(private readonly service: ComplaintsService, private readonly org: OrganisationService) {}
 
-  @Query(() => ComplaintDto, { nullable: true })
+  @Query(() => ComplaintDto, { nullable: true, description: 'NOT_FOUND when it does not exist or is outside the caller\'s reach (another tenant\'s included)' })
   async complaint(@CurrentPrincipal() p: Principal, @Args() { id }: IdArgs): Promise<ComplaintDto | null> {
-    const c = await this.service.find(p, id);
-    return c ? toDto(c) : null;
+    return toDto(await this.service.get(p, id));
   }
 
   @Query(() => ComplaintConnectionDto)

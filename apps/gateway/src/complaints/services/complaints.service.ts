@@ -74,10 +74,6 @@ export class ComplaintsService {
     return row;
   }
 
-  async find(p: Principal, id: string): Promise<ComplaintEntity | null> {
-    return this.visible(p).andWhere('c.id = :id', { id }).getOne();
-  }
-
   async list(p: Principal, filter: ComplaintFilter | null | undefined, first: number, after?: string | null): Promise<ComplaintConnectionDto> {
     const qb = this.visible(p);
     const f = filter ?? {};
