@@ -23,12 +23,12 @@ export class ComplaintsResolver {
 
   @Query(() => ComplaintConnectionDto)
   complaints(@CurrentPrincipal() p: Principal, @Args() a: ComplaintsArgs): Promise<ComplaintConnectionDto> {
-    return this.service.list(p, a.filter, a.first, a.after);
+    return this.service.list(p, a.filter, a.first ?? 20, a.after);
   }
 
   @Query(() => ComplaintConnectionDto, { description: 'dispatched to me / awaiting my action' })
   myQueue(@CurrentPrincipal() p: Principal, @Args() a: QueueArgs): Promise<ComplaintConnectionDto> {
-    return this.service.queue(p, a.first, a.after);
+    return this.service.queue(p, a.first ?? 20, a.after);
   }
 
   @Mutation(() => ComplaintDto)

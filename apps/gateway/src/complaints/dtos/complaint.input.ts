@@ -63,13 +63,13 @@ export class ComplaintFilter {
 @ArgsType()
 export class ComplaintsArgs {
   @Field(() => ComplaintFilter, { nullable: true }) @IsOptional() @ValidateNested() @Type(() => ComplaintFilter) filter?: ComplaintFilter | null;
-  @Field(() => Int, { defaultValue: 20 }) @IsInt() @Min(1, { message: 'first must be between 1 and 100' }) @Max(100, { message: 'first must be between 1 and 100' }) first: number = 20;
+  @Field(() => Int, { defaultValue: 20, nullable: true }) @IsOptional() @IsInt() @Min(1, { message: 'first must be between 1 and 100' }) @Max(100, { message: 'first must be between 1 and 100' }) first?: number | null = 20;
   @Field(() => String, { nullable: true }) @IsOptional() @IsString() after?: string | null;
 }
 
 @ArgsType()
 export class QueueArgs {
-  @Field(() => Int, { defaultValue: 20 }) @IsInt() @Min(1, { message: 'first must be between 1 and 100' }) @Max(100, { message: 'first must be between 1 and 100' }) first: number = 20;
+  @Field(() => Int, { defaultValue: 20, nullable: true }) @IsOptional() @IsInt() @Min(1, { message: 'first must be between 1 and 100' }) @Max(100, { message: 'first must be between 1 and 100' }) first?: number | null = 20;
   @Field(() => String, { nullable: true }) @IsOptional() @IsString() after?: string | null;
 }
 

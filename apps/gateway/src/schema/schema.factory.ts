@@ -1,0 +1,25 @@
+import { NestFactory } from '@nestjs/core';
+import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
+import { GraphQLSchema } from 'graphql';
+import { ComplaintsResolver } from '../complaints/complaints.resolver';
+import { HealthResolver } from '../health/health.resolver';
+import {
+  BranchCalendarResolver, BranchResolver, CompanyResolver, TenantResolver, UserResolver,
+} from '../organisation/organisation.resolver';
+import '../common/enums.graphql';
+
+/** Every resolver class of the gateway: the code-first schema is generated from these. */
+export const RESOLVERS = [
+  HealthResolver, TenantResolver, CompanyResolver, BranchResolver, BranchCalendarResolver, UserResolver, ComplaintsResolver,
+];
+
+/** Generates the gateway's schema from code, without databases or servers. */
+export async function generateSchema(): Promise<GraphQLSchema> {
+  const app = await NestFactory.createApplicationContext(GraphQLSchemaBuilderModule, { logger: false });
+  try {
+    const factory = app.get(GraphQLSchemaFactory);
+    return await factory.create(RESOLVERS, { dateScalarMode: 'isoDate' });
+  } finally {
+    await app.close();
+  }
+}

@@ -1,0 +1,32 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { GraphQLSchema, buildSchema, printSchema } from 'graphql';
+import { COVERED_TYPES } from './contract-coverage';
+import { generateSchema } from './schema.factory';
+import { checkContract } from './schema.util';
+
+const CONTRACT = path.join(__dirname, '..', '..', '..', '..', '..', 'shared', 'spec', 'api-contract.graphql');
+
+describe('API contract', () => {
+  let schema: GraphQLSchema;
+  let contract: string;
+
+  beforeAll(async () => {
+    schema = await generateSchema();
+    contract = fs.readFileSync(CONTRACT, 'utf8');
+  });
+
+  it('keeps every covered name of the contract, with its type and arguments', () => {
+    expect(checkContract(contract, schema, COVERED_TYPES)).toEqual([]);
+  });
+
+  it('notices a dropped field, a renamed enum value and a changed argument', () => {
+    const sdl = printSchema(schema)
+      .replace(/\n\s+reference: String!/, '')
+      .replace(/\bWALK_IN\b/, 'WALKIN')
+      .replace(/dispatchComplaint\(([^)]*)assigneeId: ID!/, 'dispatchComplaint($1assignee: ID!');
+    const broken = buildSchema(sdl);
+    const names = checkContract(contract, broken, COVERED_TYPES).map((p) => p.name);
+    expect(names).toEqual(expect.arrayContaining(['Complaint.reference', 'Channel.WALK_IN', 'Mutation.dispatchComplaint(assigneeId)']));
+  });
+});
