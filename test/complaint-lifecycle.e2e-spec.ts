@@ -24,7 +24,11 @@ describe('a complaint carried through its whole lifecycle over GraphQL', () => {
     expect(reply).toBeDefined();
     // pm-branch: the customer hears back within 24 hours, calendar time.
     expect(Date.parse(reply.dueAt) - Date.now()).toBeGreaterThan(23.9 * 3600_000);
-    expect(submitted.timeline.map((e: { type: string }) => e.type)).toEqual(['RECEIVED', 'CLASSIFIED', 'DEADLINE_SET']);
+    expect(submitted.timeline.slice(0, 2).map((e: { type: string }) => e.type)).toEqual(['RECEIVED', 'CLASSIFIED']);
+    // Intake starts the intake clocks: forward, customer reply, resolution, whole process.
+    const set = submitted.timeline.filter((e: { type: string }) => e.type === 'DEADLINE_SET').map((e: { data: { kind: string } }) => e.data.kind);
+    expect(set).toEqual(['FORWARD', 'CUSTOMER_REPLY', 'RESOLUTION', 'WHOLE_PROCESS']);
+    expect(submitted.deadlines.map((d: { kind: string }) => d.kind)).toEqual(set);
 
     const id = submitted.id;
     const dispatched = (await stack.ok(act('dispatchComplaint', `id: "${id}", assigneeId: "${g.handler}", note: "Please inspect the lift"`), {}, g.tokens.dispatcher)).dispatchComplaint;

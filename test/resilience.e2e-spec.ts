@@ -80,14 +80,19 @@ describe('nothing is lost when parts of the system fail', () => {
   });
 
   it('answers UNAVAILABLE while Temporal is unreachable, and leaves no half-written complaint', async () => {
-    const stack = await Stack.start('temporal_down', { worker: 'none', gatewayTemporalAddress: '127.0.0.1:1' });
+    const stack = await Stack.start('temporal_down', { worker: 'none' });
     try {
       const g = await provisionGroup(stack, 'Down Group', 'pm-branch', 'DN01');
-      const r = await stack.gql(SUBMIT, { input: complaintInput(g.branchId, 'down-1') }, g.tokens.dispatcher);
+      const cutOff = await stack.extraGateway({ temporalAddress: '127.0.0.1:1' });
+      const r = await stack.gql(SUBMIT, { input: complaintInput(g.branchId, 'down-1') }, g.tokens.dispatcher, cutOff);
       expect(r.errors?.[0].extensions.code).toBe('UNAVAILABLE');
       expect(r.errors?.[0].message).toMatch(/safe to retry/);
       const rows = await stack.db.query(`SELECT count(*)::int AS n FROM complaints`);
       expect(rows[0].n).toBe(0);
+      // Provisioning needs Temporal too (the weekly review schedule), and leaves nothing behind when it is down.
+      const t = await stack.gql(`mutation { createTenant(name: "Late Group", policyPreset: "training", headOfficeName: "HO") { tenant { id } } }`, {}, stack.platformToken(), cutOff);
+      expect(t.errors?.[0].extensions.code).toBe('UNAVAILABLE');
+      expect((await stack.db.query(`SELECT count(*)::int AS n FROM tenants WHERE name = 'Late Group'`))[0].n).toBe(0);
     } finally {
       await stack.stop();
     }

@@ -5,16 +5,17 @@ import {
 // Relative imports only: path aliases do not resolve inside the workflow bundle.
 import type { DeadlineKind } from '../libs/domain/src/enums';
 import { computeDueAt } from '../libs/domain/src/deadlines/deadline.util';
+import { DEADLINE_PLAN, LifecycleMoment, deadlinesMetBy, deadlinesStartedBy } from '../libs/domain/src/deadlines/deadline-plan.util';
 import { ComplaintAction, isTerminal, transitionError } from '../libs/domain/src/lifecycle/lifecycle.util';
 import { classifySeverity } from '../libs/domain/src/severity/severity.util';
 import type { ComplaintActivities } from '../apps/worker/src/activities/complaint.activities.types';
 import {
   ActionBase, ActionResult, CallbackArgs, ComplaintState, ComplaintWorkflowInput, DeadlineState, DispatchArgs, FollowUpArgs,
-  INVALID_TRANSITION, ResolveArgs, TimelineEventRecord, ValidityArgs, WithdrawArgs,
+  INVALID_TRANSITION, ResolveArgs, SpecialReportArgs, TimelineEventRecord, ValidityArgs, WithdrawArgs,
 } from './shared/complaint.types';
 import {
-  acknowledgeUpdate, callbackUpdate, dispatchUpdate, followUpUpdate, intakeUpdate, resolveUpdate, stateQuery,
-  validityUpdate, withdrawUpdate,
+  acknowledgeUpdate, calendarChangedSignal, callbackUpdate, dispatchUpdate, followUpUpdate, intakeUpdate, resolveUpdate,
+  specialReportUpdate, stateQuery, validityUpdate, withdrawUpdate,
 } from './shared/updates';
 
 const acts = proxyActivities<ComplaintActivities>({
@@ -53,8 +54,14 @@ function initialState(input: ComplaintWorkflowInput): ComplaintState {
     lastCallbackMethod: null,
     deadlines: [],
     seq: 0,
+    followUpsSinceDispatch: 0,
+    assigneeIsContractor: false,
+    specialReport: null,
+    calendar: input.calendar,
   };
 }
+
+const isHotOrMajor = (s: ComplaintState): boolean => s.severity === 'HOT' || s.severity === 'MAJOR';
 
 /**
  * One complaint's whole life: intake → investigate → resolve → callback → analysis.
@@ -96,13 +103,17 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   const snapshot = (): ComplaintState => JSON.parse(JSON.stringify(state)) as ComplaintState;
 
   // --- deadlines -------------------------------------------------------------------------------
-  const startDeadline = (kind: DeadlineKind, anchor: number, actor: string | null): void => {
+  const dueFor = (d: Pick<DeadlineState, 'kind' | 'anchorAt'>): number =>
+    computeDueAt(input.policy.deadlines[d.kind], d.anchorAt, state.calendar, { customerDeadlineMs: input.intake.customerDeadline ?? undefined });
+
+  const startDeadline = (kind: DeadlineKind, anchorAt: number, actor: string | null): void => {
     const rule = input.policy.deadlines[kind];
     if (!rule || rule.enabled === false) return;
-    const dueAt = computeDueAt(rule, anchor, input.calendar);
-    state.deadlines = state.deadlines.filter((d) => !(d.kind === kind && d.round === state.round && d.metAt === null && d.breachedAt === null));
-    state.deadlines.push({ kind, round: state.round, dueAt, metAt: null, breachedAt: null });
-    emit('DEADLINE_SET', actor, { kind, dueAt: new Date(dueAt).toISOString(), round: state.round });
+    const dueAt = dueFor({ kind, anchorAt });
+    // A restart (new round, re-dispatch) replaces the open deadline of the same kind.
+    state.deadlines = state.deadlines.filter((d) => !(d.kind === kind && d.metAt === null && d.breachedAt === null));
+    state.deadlines.push({ kind, round: state.round, anchorAt, dueAt, metAt: null, breachedAt: null });
+    emit('DEADLINE_SET', actor, { kind, dueAt: new Date(dueAt).toISOString(), round: state.round, businessTime: rule.businessTime });
     changes += 1;
   };
   const meetDeadline = (kind: DeadlineKind, actor: string | null): void => {
@@ -114,6 +125,12 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
         changes += 1;
       }
     }
+  };
+  /** A lifecycle moment: fulfil what it fulfils, then start what it starts (domain DEADLINE_PLAN). */
+  const moment = (m: LifecycleMoment, actor: string | null, at = Date.now()): void => {
+    for (const kind of deadlinesMetBy(m)) meetDeadline(kind, actor);
+    const ctx = { kind: input.intake.kind, severity: state.severity, assigneeIsContractor: state.assigneeIsContractor };
+    for (const kind of deadlinesStartedBy(m, ctx)) startDeadline(kind, at, null);
   };
   const openDeadlines = (): DeadlineState[] => state.deadlines.filter((d) => d.metAt === null && d.breachedAt === null);
 
@@ -146,31 +163,37 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   onAction<DispatchArgs>(dispatchUpdate, 'DISPATCH', (a) => {
     const redispatch = state.assigneeId !== null && state.status !== 'RECEIVED';
     state.assigneeId = a.assigneeId;
+    state.assigneeIsContractor = a.assigneeIsContractor ?? false;
     state.status = 'DISPATCHED';
     state.acknowledgedAt = null;
+    state.followUpsSinceDispatch = 0;
     emit(redispatch ? 'REDISPATCHED' : 'DISPATCHED', a.actorId, { assigneeId: a.assigneeId, note: a.note });
-    meetDeadline('FORWARD', a.actorId);
-    startDeadline('ACKNOWLEDGE', Date.now(), null);
+    moment('DISPATCHED', a.actorId);
+    // Validity once decided stays decided across re-dispatch.
+    if (state.validity !== 'UNDETERMINED') meetDeadline('VALIDITY', a.actorId);
   });
 
   onAction<ActionBase>(acknowledgeUpdate, 'ACKNOWLEDGE', (a) => {
     state.status = 'IN_PROGRESS';
     state.acknowledgedAt = Date.now();
     emit('ACKNOWLEDGED', a.actorId);
-    meetDeadline('ACKNOWLEDGE', a.actorId);
+    moment('ACKNOWLEDGED', a.actorId);
   });
 
   onAction<FollowUpArgs>(followUpUpdate, 'FOLLOW_UP', (a) => {
+    state.followUpsSinceDispatch += 1;
     emit('FOLLOW_UP', a.actorId, { note: a.note, customerInformed: a.customerInformed });
-    // 件件有回音: telling the customer the progress fulfils the reply obligation.
-    if (a.customerInformed) meetDeadline('CUSTOMER_REPLY', a.actorId);
+    moment('FOLLOW_UP', a.actorId);
+    if (state.followUpsSinceDispatch >= 2) moment('SECOND_FOLLOW_UP', a.actorId);
+    // 件件有回音: telling the customer the progress fulfils the reply obligations.
+    if (a.customerInformed) moment('CUSTOMER_INFORMED', a.actorId);
   });
 
   onAction<ValidityArgs>(validityUpdate, 'DETERMINE_VALIDITY', (a) => {
     state.validity = a.validity;
     state.responsibility = a.responsibility;
     emit('VALIDITY_DETERMINED', a.actorId, { validity: a.validity, responsibility: a.responsibility, reason: a.reason });
-    meetDeadline('VALIDITY', a.actorId);
+    moment('VALIDITY_DETERMINED', a.actorId);
   });
 
   onAction<ResolveArgs>(resolveUpdate, 'RESOLVE', (a) => {
@@ -178,14 +201,13 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     state.status = 'RESOLVED';
     state.resolvedAt = now;
     emit('RESOLVED', a.actorId, { resolution: a.resolution, customerSigned: a.customerSigned });
-    meetDeadline('RESOLUTION', a.actorId);
-    // The customer hears the result, which answers the reply obligation too.
-    meetDeadline('CUSTOMER_REPLY', a.actorId);
+    // The customer hears the result, which answers the reply obligations too.
+    for (const kind of deadlinesMetBy('RESOLVED')) meetDeadline(kind, a.actorId);
     const callbackRequired = input.policy.callback.requiredFor === 'ALL' || state.validity !== 'INVALID';
     if (callbackRequired) {
       state.status = 'CALLBACK_PENDING';
       emit('CALLBACK_PENDING', null);
-      startDeadline('CALLBACK', now, null);
+      moment('RESOLVED', a.actorId, now);
     } else {
       enterAnalysis('callback not required for an invalid complaint under this policy');
     }
@@ -195,7 +217,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     state.satisfied = a.satisfied;
     state.lastCallbackMethod = a.method;
     emit('CALLBACK', a.actorId, { method: a.method, satisfied: a.satisfied, comment: a.comment });
-    meetDeadline('CALLBACK', a.actorId);
+    moment('CALLBACK', a.actorId);
     if (a.satisfied) {
       enterAnalysis(null);
     } else {
@@ -204,8 +226,11 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
       state.status = 'DISPATCHED';
       state.resolvedAt = null;
       state.acknowledgedAt = null;
+      state.followUpsSinceDispatch = 0;
       emit('REOPENED', a.actorId, { round: state.round, comment: a.comment });
-      startDeadline('ACKNOWLEDGE', Date.now(), null);
+      // A new round: the same assignee must acknowledge and resolve again, on fresh clocks.
+      moment('DISPATCHED', a.actorId);
+      startDeadline('RESOLUTION', Date.now(), null);
     }
   });
 
@@ -214,6 +239,34 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     state.closedAt = Date.now();
     emit('WITHDRAWN', a.actorId, { reason: a.reason });
     changes += 1;
+  });
+
+  onAction<SpecialReportArgs>(specialReportUpdate, 'SPECIAL_REPORT', (a) => {
+    if (!isHotOrMajor(state)) throw ApplicationFailure.nonRetryable(`a special report is for hot or major complaints; this one is ${state.severity}`, INVALID_TRANSITION);
+    if (state.specialReport) throw ApplicationFailure.nonRetryable('the special report has already been submitted', INVALID_TRANSITION);
+    state.specialReport = {
+      whatHappened: a.whatHappened, rootCause: a.rootCause, preventiveMeasures: a.preventiveMeasures, submittedAt: Date.now(), submittedBy: a.actorId,
+    };
+    emit('SPECIAL_REPORT', a.actorId, { rootCause: a.rootCause });
+    moment('SPECIAL_REPORT', a.actorId);
+  });
+
+  // A calendar declared late (a new holiday, changed hours) moves the deadlines not yet fired.
+  setHandler(calendarChangedSignal, async ({ calendar, changedBy }) => {
+    await exclusive(async () => {
+      state.calendar = calendar;
+      const moved: Record<string, unknown>[] = [];
+      for (const d of openDeadlines()) {
+        const dueAt = dueFor(d);
+        if (dueAt !== d.dueAt) {
+          moved.push({ kind: d.kind, round: d.round, from: new Date(d.dueAt).toISOString(), to: new Date(dueAt).toISOString() });
+          d.dueAt = dueAt;
+        }
+      }
+      emit('CALENDAR_CHANGED', changedBy, { rescheduled: moved });
+      changes += 1;
+      if (recorded) await flush();
+    });
   });
 
   function enterAnalysis(note: string | null): void {
@@ -246,7 +299,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
         input.policy.severity,
       );
       emit('CLASSIFIED', 'system', { kind: input.intake.kind, category: input.intake.category, severity, reasons, emergency: input.intake.emergency });
-      startDeadline('CUSTOMER_REPLY', receivedAt, 'system');
+      moment('RECEIVED', 'system', receivedAt);
       await flush();
       recorded = true;
     });
@@ -254,23 +307,34 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
 
   // --- the clock: one durable timer for the earliest open deadline --------------------------------
   const maxHistory = input.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
+  const readyToClose = (): boolean => state.status === 'ANALYSIS_PENDING' && (!isHotOrMajor(state) || state.specialReport !== null);
+  let reportRequested = state.status === 'ANALYSIS_PENDING';
   const historyFull = (): boolean => workflowInfo().historyLength > maxHistory || workflowInfo().continueAsNewSuggested;
 
   while (!isTerminal(state.status)) {
-    if (state.status === 'ANALYSIS_PENDING') {
+    if (state.status === 'ANALYSIS_PENDING' && !readyToClose() && !reportRequested) {
+      // Hot and major complaints are archived only with their special report (004 篇3 §5.5.2).
+      reportRequested = true;
+      await exclusive(async () => {
+        emit('SPECIAL_REPORT_REQUIRED', 'system', { severity: state.severity });
+        await flush();
+      });
+    }
+    if (readyToClose()) {
       await exclusive(async () => {
         const figures = await acts.analyseComplaint({ tenantId: input.tenantId, complaintId: input.complaintId });
         state.status = 'CLOSED';
         state.closedAt = Date.now();
         emit('ANALYSED', 'system', { ...figures });
         emit('CLOSED', 'system');
+        moment('CLOSED', 'system');
         await flush();
       });
       break;
     }
     const open = openDeadlines();
     const seen = changes;
-    const wake = (): boolean => changes !== seen || isTerminal(state.status) || state.status === 'ANALYSIS_PENDING' || historyFull();
+    const wake = (): boolean => changes !== seen || isTerminal(state.status) || readyToClose() || historyFull();
     if (open.length === 0) {
       await condition(wake);
     } else {
@@ -282,8 +346,11 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
           for (const d of openDeadlines()) {
             if (d.dueAt <= now) {
               d.breachedAt = now;
+              const { notify, task } = DEADLINE_PLAN[d.kind].onBreach;
+              // A breach leaves a trace addressed to someone, with the follow-up task it calls for.
               emit('DEADLINE_BREACHED', 'system', {
-                kind: d.kind, round: d.round, dueAt: new Date(d.dueAt).toISOString(), notify: 'BRANCH_MANAGER',
+                kind: d.kind, round: d.round, dueAt: new Date(d.dueAt).toISOString(), notify,
+                ...(notify === 'ASSIGNEE' && state.assigneeId ? { notifyUserId: state.assigneeId } : {}), ...(task ? { task } : {}),
               });
             }
           }

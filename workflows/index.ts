@@ -1,2 +1,3 @@
 // The workflow bundle's entry point: every workflow the worker registers.
 export { complaintWorkflow } from './complaint.workflow';
+export { weeklyReviewWorkflow } from './weekly-review.workflow';

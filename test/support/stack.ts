@@ -9,6 +9,7 @@ import { createGateway } from '../../apps/gateway/src/bootstrap';
 import { signToken } from '../../apps/gateway/src/auth/jwt.util';
 import { GatewayConfig } from '../../apps/gateway/src/common/gateway.config';
 import { ComplaintActivitiesService } from '../../apps/worker/src/activities/complaint.activities';
+import { ReviewActivitiesService } from '../../apps/worker/src/activities/review.activities';
 import { createComplaintWorker } from '../../apps/worker/src/worker.factory';
 import { createDataSource } from '../../libs/persistence/src/data-source';
 import { createTestDatabase } from './database';
@@ -37,9 +38,11 @@ export class Stack {
   private child: ChildProcess | null = null;
   db!: DataSource;
 
+  private extraGateways: NestFastifyApplication[] = [];
+
   static async start(
     label: string,
-    opts: { worker?: 'in-process' | 'process' | 'none'; actionTimeoutMs?: number; gatewayTemporalAddress?: string; gatewayDatabaseUrl?: (url: string) => string } = {},
+    opts: { worker?: 'in-process' | 'process' | 'none'; actionTimeoutMs?: number; gatewayDatabaseUrl?: (url: string) => string } = {},
   ): Promise<Stack> {
     const s = new Stack();
     installTemporalRuntime();
@@ -52,7 +55,7 @@ export class Stack {
     if (mode === 'process') await s.startWorkerProcess();
     const config: GatewayConfig = {
       port: 0, host: '127.0.0.1', databaseUrl: opts.gatewayDatabaseUrl?.(s.databaseUrl) ?? s.databaseUrl,
-      temporalAddress: opts.gatewayTemporalAddress ?? temporalAddress(), namespace: 'default',
+      temporalAddress: temporalAddress(), namespace: 'default',
       taskQueue: s.taskQueue, jwtSecret: s.jwtSecret, actionTimeoutMs: opts.actionTimeoutMs ?? 30_000,
     };
     s.gateway = await createGateway(config);
@@ -62,11 +65,22 @@ export class Stack {
     return s;
   }
 
+  /** A second gateway on the same database with some configuration changed (e.g. an unreachable Temporal); returns its URL. */
+  async extraGateway(overrides: Partial<GatewayConfig>): Promise<string> {
+    const app = await createGateway({
+      port: 0, host: '127.0.0.1', databaseUrl: this.databaseUrl, temporalAddress: temporalAddress(), namespace: 'default',
+      taskQueue: this.taskQueue, jwtSecret: this.jwtSecret, actionTimeoutMs: 30_000, ...overrides,
+    });
+    await app.listen(0, '127.0.0.1');
+    this.extraGateways.push(app);
+    return `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/graphql`;
+  }
+
   async startWorker(): Promise<void> {
     const ds = await createDataSource(this.databaseUrl).initialize();
     const connection = await NativeConnection.connect({ address: temporalAddress() });
     const worker = await createComplaintWorker({
-      connection, namespace: 'default', taskQueue: this.taskQueue, activities: new ComplaintActivitiesService(ds),
+      connection, namespace: 'default', taskQueue: this.taskQueue, activities: new ComplaintActivitiesService(ds), reviews: new ReviewActivitiesService(ds),
       workflowBundle: { codePath: bundlePath() },
     });
     this.worker = { worker, connection, ds, running: worker.run() };
@@ -118,8 +132,8 @@ export class Stack {
     return signToken({ sub: 'platform-operator', platformAdmin: true }, this.jwtSecret);
   }
 
-  async gql<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<GqlResponse<T>> {
-    const res = await fetch(this.url, {
+  async gql<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, token?: string, url = this.url): Promise<GqlResponse<T>> {
+    const res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify({ query, variables }),
@@ -136,6 +150,7 @@ export class Stack {
   }
 
   async stop(): Promise<void> {
+    for (const g of this.extraGateways) await g.close().catch(() => undefined);
     await this.gateway?.close().catch(() => undefined);
     await this.stopWorker();
     this.killWorkerProcess();

@@ -25,6 +25,8 @@ export interface ComplaintIntake {
   emergency: boolean;
   receivedAt: number;
   firstContactOwnerId: string;
+  /** The customer's own deadline for a resolution, if they gave one. */
+  customerDeadline?: number | null;
 }
 
 export interface ComplaintWorkflowInput {
@@ -43,6 +45,8 @@ export interface ComplaintWorkflowInput {
 export interface DeadlineState {
   kind: DeadlineKind;
   round: number;
+  /** When the obligation started; the due time is recomputed from it when the calendar changes. */
+  anchorAt: number;
   dueAt: number;
   metAt: number | null;
   breachedAt: number | null;
@@ -74,6 +78,20 @@ export interface ComplaintState {
   deadlines: DeadlineState[];
   /** The last timeline sequence number handed out. */
   seq: number;
+  /** Follow-ups recorded since the last dispatch (the second one meets FOLLOW_UP_2). */
+  followUpsSinceDispatch: number;
+  assigneeIsContractor: boolean;
+  specialReport: SpecialReportRecord | null;
+  /** The branch calendar the deadlines run on (replaced when the branch's calendar changes). */
+  calendar: BranchCalendar;
+}
+
+export interface SpecialReportRecord {
+  whatHappened: string;
+  rootCause: string;
+  preventiveMeasures: string;
+  submittedAt: number;
+  submittedBy: string;
 }
 
 /** The row the read model stores, as activities receive it. */
@@ -88,12 +106,13 @@ export interface ComplaintProjection {
 export interface ActionBase {
   actorId: string;
 }
-export interface DispatchArgs extends ActionBase { assigneeId: string; note: string | null }
+export interface DispatchArgs extends ActionBase { assigneeId: string; note: string | null; assigneeIsContractor?: boolean }
 export interface FollowUpArgs extends ActionBase { note: string; customerInformed: boolean }
 export interface ValidityArgs extends ActionBase { validity: Validity; responsibility: Responsibility; reason: string }
 export interface ResolveArgs extends ActionBase { resolution: string; customerSigned: boolean | null }
 export interface CallbackArgs extends ActionBase { method: CallbackMethod; satisfied: boolean; comment: string | null }
 export interface WithdrawArgs extends ActionBase { reason: string }
+export interface SpecialReportArgs extends ActionBase { whatHappened: string; rootCause: string; preventiveMeasures: string }
 
 export interface ActionResult {
   complaintId: string;

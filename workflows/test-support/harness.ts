@@ -5,6 +5,7 @@
  * events keyed by (complaint id, seq), projections guarded by last seq), and record every call so
  * tests can assert what a user of the read model would see.
  */
+import { Context } from '@temporalio/activity';
 import { Client, WithStartWorkflowOperation, WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -73,9 +74,12 @@ export interface Faults {
   persistFailAfterWrite: number;
 }
 
+/** One persistComplaint attempt, with the workflow run that made it. */
+export type PersistCall = ComplaintProjection & { runId: string };
+
 export class ActivityRecorder {
   readonly registerCalls: RegisterComplaintArgs[] = [];
-  readonly persistCalls: ComplaintProjection[] = [];
+  readonly persistCalls: PersistCall[] = [];
   readonly analyseCalls: { tenantId: string; complaintId: string }[] = [];
   readonly complaints = new Map<string, PersistedComplaint>();
   readonly faults: Faults = { persistFailAfterWrite: 0 };
@@ -93,7 +97,7 @@ export class ActivityRecorder {
       return { reference };
     },
     persistComplaint: async (p) => {
-      this.persistCalls.push(clone(p));
+      this.persistCalls.push({ ...clone(p), runId: Context.current().info.workflowExecution?.runId ?? '' });
       const row = this.complaints.get(p.complaintId);
       if (!row) throw ApplicationFailure.nonRetryable(`complaint ${p.complaintId} not registered`, 'NOT_FOUND');
       for (const e of p.events) {
@@ -129,7 +133,7 @@ export class ActivityRecorder {
     return this.complaints.get(complaintId);
   }
 
-  persistCallsFor(complaintId: string): ComplaintProjection[] {
+  persistCallsFor(complaintId: string): PersistCall[] {
     return this.persistCalls.filter((p) => p.complaintId === complaintId);
   }
 }
@@ -144,18 +148,24 @@ export interface InputOptions {
   tenantId?: string;
   complaintId?: string;
   receivedAt?: number;
-  /** Per-kind overrides of the pm-branch preset's deadline rules. */
-  deadlines?: Partial<Record<DeadlineKind, Partial<DeadlineRule>>>;
+  /**
+   * Deadline rules by kind. Kinds not given here run 30 calendar days (so that no business-time or
+   * end-of-day rule of the preset can fall due mid-test, whatever the wall clock says).
+   */
+  deadlines?: Partial<Record<DeadlineKind, DeadlineRule>>;
   callbackRequiredFor?: Policy['callback']['requiredFor'];
   maxHistoryEvents?: number;
   intake?: Partial<ComplaintIntake>;
 }
 
-/** A complete workflow input on the pm-branch preset, with the given deadline overrides. */
+/** A month on the wall clock: long enough never to fall due during a test. */
+export const FAR: DeadlineRule = { after: 'P30D', businessTime: false };
+
+/** A complete workflow input on the pm-branch preset, with the given deadline rules. */
 export function complaintInput(opts: InputOptions = {}): ComplaintWorkflowInput {
   const policy = presetPolicy('pm-branch');
-  for (const [kind, rule] of Object.entries(opts.deadlines ?? {}) as [DeadlineKind, Partial<DeadlineRule>][]) {
-    policy.deadlines[kind] = { ...policy.deadlines[kind], ...rule };
+  for (const kind of Object.keys(policy.deadlines) as DeadlineKind[]) {
+    policy.deadlines[kind] = { ...(opts.deadlines?.[kind] ?? FAR) };
   }
   if (opts.callbackRequiredFor) policy.callback.requiredFor = opts.callbackRequiredFor;
   const tenantId = opts.tenantId ?? `tenant-${randomBytes(3).toString('hex')}`;
@@ -239,15 +249,20 @@ export class WorkerHarness {
   }
 
   /** Intake exactly as the gateway does it: update-with-start, joining a running workflow. */
-  async intake(input: ComplaintWorkflowInput): Promise<{ reference: string; complaintId: string; runId: string; handle: WorkflowHandle<typeof complaintWorkflow> }> {
+  async intake(input: ComplaintWorkflowInput): Promise<{ reference: string; complaintId: string; handle: WorkflowHandle<typeof complaintWorkflow> }> {
     const workflowId = complaintWorkflowId(input.tenantId, input.complaintId);
     this.workflowIds.add(workflowId);
     const startWorkflowOperation = new WithStartWorkflowOperation<typeof complaintWorkflow>('complaintWorkflow', {
       workflowId, taskQueue: this.taskQueue, args: [input], workflowIdConflictPolicy: 'USE_EXISTING',
     });
     const result = await this.client.workflow.executeUpdateWithStart(intakeUpdate, { startWorkflowOperation });
-    const started = await startWorkflowOperation.workflowHandle();
-    return { ...result, runId: started.firstExecutionRunId, handle: this.handle(input) };
+    return { ...result, handle: this.handle(input) };
+  }
+
+  /** The current run of the workflow and the first run of its chain (continue-as-new keeps the chain). */
+  async runs(input: Pick<ComplaintWorkflowInput, 'tenantId' | 'complaintId'>): Promise<{ runId: string; firstRunId: string; status: string }> {
+    const d = await this.handle(input).describe();
+    return { runId: d.runId, firstRunId: d.raw.workflowExecutionInfo?.firstRunId ?? '', status: d.status.name };
   }
 
   /** A handle addressed by workflow id only (no run id), as the gateway addresses complaints. */

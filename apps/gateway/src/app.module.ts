@@ -2,7 +2,10 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
 import { GraphQLError } from 'graphql';
+import { CalendarModule } from './calendar/calendar.module';
 import { ComplaintsModule } from './complaints/complaints.module';
+import { PolicyModule } from './policy/policy.module';
+import { ReportsModule } from './reports/reports.module';
 import { formatGraphQLError } from './common/error-formatter';
 import { GatewayConfig } from './common/gateway.config';
 import { JSONScalar } from './common/json.scalar';
@@ -34,6 +37,9 @@ export class AppModule {
         }),
         OrganisationModule,
         ComplaintsModule,
+        PolicyModule,
+        CalendarModule,
+        ReportsModule,
       ],
       providers: [HealthResolver],
     };

@@ -1,11 +1,15 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { NativeConnection } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
+import { DataSource } from 'typeorm';
+import { ensureWeeklyReviewSchedule } from '../../../workflows/shared/schedules';
 import { ComplaintActivitiesService } from './activities/complaint.activities';
+import { ReviewActivitiesService } from './activities/review.activities';
 import { installTemporalRuntime } from './temporal-runtime';
 import { workerConfig } from './worker.config';
 import { createComplaintWorker } from './worker.factory';
-import { WorkerModule } from './worker.providers';
+import { DATA_SOURCE, WorkerModule } from './worker.providers';
 
 async function main(): Promise<void> {
   const config = workerConfig();
@@ -17,12 +21,26 @@ async function main(): Promise<void> {
     namespace: config.namespace,
     taskQueue: config.taskQueue,
     activities: app.get(ComplaintActivitiesService),
+    reviews: app.get(ReviewActivitiesService),
   });
+  await ensureSchedules(app.get<DataSource>(DATA_SOURCE), config.temporalAddress, config.namespace, config.taskQueue);
   console.log(`worker: polling task queue "${config.taskQueue}" on ${config.temporalAddress}`);
   // Worker.run() resolves after SIGINT/SIGTERM once in-flight tasks are done (the SDK installs the handlers).
   await worker.run();
   await connection.close();
   await app.close();
+}
+
+/** Every tenant's Monday review schedule exists (self-healing after a failed provisioning). */
+async function ensureSchedules(ds: DataSource, address: string, namespace: string, taskQueue: string): Promise<void> {
+  const connection = await Connection.connect({ address });
+  try {
+    const client = new Client({ connection, namespace });
+    const tenants: { id: string }[] = await ds.query(`SELECT id FROM tenants`);
+    for (const t of tenants) await ensureWeeklyReviewSchedule(client, { tenantId: t.id, taskQueue });
+  } finally {
+    await connection.close();
+  }
 }
 
 main().catch((err) => {

@@ -1,6 +1,7 @@
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import * as path from 'path';
 import { ComplaintActivitiesService, complaintActivities } from './activities/complaint.activities';
+import { ReviewActivitiesService } from './activities/review.activities';
 
 export const WORKFLOWS_PATH = path.join(__dirname, '..', '..', '..', 'workflows', 'index.ts');
 
@@ -10,13 +11,14 @@ export async function createComplaintWorker(opts: {
   namespace: string;
   taskQueue: string;
   activities: ComplaintActivitiesService;
+  reviews: ReviewActivitiesService;
   workflowBundle?: WorkerOptions['workflowBundle'];
 }): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    activities: complaintActivities(opts.activities),
+    activities: { ...complaintActivities(opts.activities), recordWeeklyReview: opts.reviews.recordWeeklyReview.bind(opts.reviews) },
     ...(opts.workflowBundle
       ? { workflowBundle: opts.workflowBundle }
       : process.env.WORKFLOW_BUNDLE_PATH

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { createDataSource } from '../../../libs/persistence/src/data-source';
 import { ComplaintActivitiesService } from './activities/complaint.activities';
+import { ReviewActivitiesService } from './activities/review.activities';
 import { workerConfig } from './worker.config';
 
 export const DATA_SOURCE = Symbol('DATA_SOURCE');
@@ -18,7 +19,12 @@ export const DATA_SOURCE = Symbol('DATA_SOURCE');
       useFactory: (ds: DataSource) => new ComplaintActivitiesService(ds),
       inject: [DATA_SOURCE],
     },
+    {
+      provide: ReviewActivitiesService,
+      useFactory: (ds: DataSource) => new ReviewActivitiesService(ds),
+      inject: [DATA_SOURCE],
+    },
   ],
-  exports: [ComplaintActivitiesService, DATA_SOURCE],
+  exports: [ComplaintActivitiesService, ReviewActivitiesService, DATA_SOURCE],
 })
 export class WorkerModule {}

@@ -5,10 +5,10 @@ import { NotFoundError } from '../common/app-error';
 import { BranchEntity, ComplaintEntity, UserEntity } from '../../../../libs/persistence/src/entities';
 import { BranchDto, UserDto } from '../organisation/dtos/organisation.dto';
 import { OrganisationService } from '../organisation/services/organisation.service';
-import { ComplaintConnectionDto, ComplaintDto, TimelineEventDto } from './dtos/complaint.dto';
+import { ComplaintConnectionDto, ComplaintDto, SpecialReportDto, TimelineEventDto } from './dtos/complaint.dto';
 import {
   CallbackArgsInput, ComplaintsArgs, DispatchArgsInput, FollowUpArgsInput, IdArgs, QueueArgs, ResolveArgsInput,
-  SubmitComplaintInput, ValidityArgsInput, WithdrawArgsInput,
+  SpecialReportArgsInput, SubmitComplaintInput, ValidityArgsInput, WithdrawArgsInput,
 } from './dtos/complaint.input';
 import { ComplaintsService, toDto } from './services/complaints.service';
 
@@ -71,6 +71,11 @@ export class ComplaintsResolver {
     return toDto(await this.service.withdraw(p, a));
   }
 
+  @Mutation(() => ComplaintDto, { description: 'hot/major complaints: what happened, why, what prevents a repeat; required before archiving' })
+  async submitSpecialReport(@CurrentPrincipal() p: Principal, @Args() a: SpecialReportArgsInput): Promise<ComplaintDto> {
+    return toDto(await this.service.specialReport(p, a));
+  }
+
   @ResolveField(() => BranchDto)
   async branch(@Parent() c: ComplaintDto): Promise<BranchEntity> {
     const b = await this.org.branch(c.tenantId, c.branchId);
@@ -93,5 +98,17 @@ export class ComplaintsResolver {
   @ResolveField(() => [TimelineEventDto])
   timeline(@Parent() c: ComplaintDto): Promise<TimelineEventDto[]> {
     return this.service.timeline(c.tenantId, c.id);
+  }
+}
+
+@Resolver(() => SpecialReportDto)
+export class SpecialReportResolver {
+  constructor(private readonly org: OrganisationService) {}
+
+  @ResolveField(() => UserDto)
+  async submittedBy(@Parent() r: SpecialReportDto): Promise<UserEntity> {
+    const u = await this.org.user(r.tenantId, r.submittedById);
+    if (!u) throw new NotFoundError('user');
+    return u;
   }
 }

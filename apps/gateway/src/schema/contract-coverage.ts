@@ -18,7 +18,11 @@ export const COVERED_TYPES: Record<string, 'all' | string[]> = {
     'id', 'reference', 'branch', 'channel', 'kind', 'category', 'severity', 'emergency', 'validity', 'responsibility',
     'status', 'round', 'description', 'demand', 'location', 'householdsAffected', 'complainant', 'firstContactOwner',
     'assignee', 'receivedAt', 'deadlines', 'timeline', 'satisfied', 'workflowId', 'policyVersion', 'matterId',
+    'specialReport',
   ],
+  SpecialReport: 'all',
+  BranchCalendarInput: 'all',
+  WorkingHoursInput: 'all',
   ComplaintEdge: 'all',
   PageInfo: 'all',
   ComplaintConnection: 'all',
@@ -43,5 +47,6 @@ export const COVERED_TYPES: Record<string, 'all' | string[]> = {
   Mutation: [
     'submitComplaint', 'dispatchComplaint', 'acknowledgeComplaint', 'recordFollowUp', 'determineValidity',
     'resolveComplaint', 'recordCallback', 'withdrawComplaint', 'createTenant', 'createCompany', 'createBranch', 'createUser',
+    'submitSpecialReport', 'setPolicy', 'setBranchCalendar',
   ],
 };

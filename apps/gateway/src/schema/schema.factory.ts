@@ -1,8 +1,11 @@
 import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
 import { GraphQLSchema } from 'graphql';
-import { ComplaintsResolver } from '../complaints/complaints.resolver';
+import { ComplaintsResolver, SpecialReportResolver } from '../complaints/complaints.resolver';
+import { CalendarResolver } from '../calendar/calendar.resolver';
 import { HealthResolver } from '../health/health.resolver';
+import { PolicyResolver } from '../policy/policy.resolver';
+import { ReportsResolver } from '../reports/reports.resolver';
 import {
   BranchCalendarResolver, BranchResolver, CompanyResolver, TenantResolver, UserResolver,
 } from '../organisation/organisation.resolver';
@@ -10,7 +13,8 @@ import '../common/enums.graphql';
 
 /** Every resolver class of the gateway: the code-first schema is generated from these. */
 export const RESOLVERS = [
-  HealthResolver, TenantResolver, CompanyResolver, BranchResolver, BranchCalendarResolver, UserResolver, ComplaintsResolver,
+  HealthResolver, TenantResolver, CompanyResolver, BranchResolver, BranchCalendarResolver, UserResolver, ComplaintsResolver, SpecialReportResolver, PolicyResolver,
+  CalendarResolver, ReportsResolver,
 ];
 
 /** Generates the gateway's schema from code, without databases or servers. */

@@ -39,15 +39,15 @@ export class ComplaintActivitiesService implements ComplaintActivities {
            id, tenant_id, company_id, branch_id, reference, idempotency_key, workflow_id, channel, kind, category,
            severity, emergency, validity, responsibility, status, round, description, demand, location,
            households_affected, loss_amount_yuan, injury, media_exposure, litigation, complainant_name,
-           complainant_phone, complainant_unit, first_contact_owner_id, received_at, policy_version, last_seq)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,'UNDETERMINED','UNDETERMINED','RECEIVED',1,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,0)`,
+           complainant_phone, complainant_unit, first_contact_owner_id, received_at, policy_version, last_seq, customer_deadline)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,'UNDETERMINED','UNDETERMINED','RECEIVED',1,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,0,$27)`,
         [
           complaintId, tenantId, intake.companyId, intake.branchId, reference, intake.idempotencyKey,
           complaintWorkflowId(tenantId, complaintId), intake.channel, intake.kind, intake.category, args.severity,
           intake.emergency, intake.description, intake.demand, intake.location, intake.householdsAffected,
           intake.lossAmountYuan, intake.injury, intake.mediaExposure, intake.litigation, intake.complainant.name,
           intake.complainant.phone, intake.complainant.unit, intake.firstContactOwnerId, new Date(intake.receivedAt),
-          args.policyVersion,
+          args.policyVersion, intake.customerDeadline ? new Date(intake.customerDeadline) : null,
         ],
       );
       return { reference };
@@ -56,6 +56,7 @@ export class ComplaintActivitiesService implements ComplaintActivities {
 
   async persistComplaint(p: ComplaintProjection): Promise<void> {
     const s = p.state;
+    const specialReport = s.specialReport ? { ...s.specialReport, submittedAt: iso(s.specialReport.submittedAt) } : null;
     const deadlines = s.deadlines.map((d) => ({
       kind: d.kind, round: d.round, dueAt: iso(d.dueAt), metAt: iso(d.metAt), breachedAt: iso(d.breachedAt),
     }));
@@ -66,12 +67,15 @@ export class ComplaintActivitiesService implements ComplaintActivities {
       await m.query(
         `UPDATE complaints SET status = $3, round = $4, category = $5, severity = $6, validity = $7, responsibility = $8,
            assignee_id = $9, resolved_at = $10, closed_at = $11, satisfied = $12, last_callback_method = $13,
-           deadlines = $14::jsonb, overdue = $15, last_seq = $16, updated_at = now()
+           deadlines = $14::jsonb, overdue = $15, last_seq = $16, special_report = $17::jsonb,
+           calendar_changed_at = COALESCE($18, calendar_changed_at), updated_at = now()
          WHERE id = $1 AND tenant_id = $2 AND last_seq < $16`,
         [
           p.complaintId, p.tenantId, s.status, s.round, s.category, s.severity, s.validity, s.responsibility, s.assigneeId,
           s.resolvedAt === null ? null : new Date(s.resolvedAt), s.closedAt === null ? null : new Date(s.closedAt),
           s.satisfied, s.lastCallbackMethod, JSON.stringify(deadlines), overdue, s.seq,
+          specialReport ? JSON.stringify(specialReport) : null,
+          p.events.some((e) => e.type === 'CALENDAR_CHANGED') ? new Date() : null,
         ],
       );
     });

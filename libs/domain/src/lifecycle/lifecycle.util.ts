@@ -2,7 +2,7 @@ import type { ComplaintStatus } from '../enums';
 
 /** The staff actions that move a complaint through its lifecycle. */
 export type ComplaintAction =
-  | 'DISPATCH' | 'ACKNOWLEDGE' | 'FOLLOW_UP' | 'DETERMINE_VALIDITY' | 'RESOLVE' | 'CALLBACK' | 'WITHDRAW';
+  | 'DISPATCH' | 'ACKNOWLEDGE' | 'FOLLOW_UP' | 'DETERMINE_VALIDITY' | 'RESOLVE' | 'CALLBACK' | 'WITHDRAW' | 'SPECIAL_REPORT';
 
 /** Statuses after which nothing more happens to a complaint. */
 export const TERMINAL_STATUSES: readonly ComplaintStatus[] = ['CLOSED', 'WITHDRAWN', 'MERGED'];
@@ -17,6 +17,8 @@ const ALLOWED_FROM: Record<ComplaintAction, readonly ComplaintStatus[]> = {
   RESOLVE: ['IN_PROGRESS'],
   CALLBACK: ['CALLBACK_PENDING'],
   WITHDRAW: ['RECEIVED', 'DISPATCHED', 'IN_PROGRESS', 'RESOLVED', 'CALLBACK_PENDING'],
+  // A hot or major complaint's special report may come at any time before it is archived.
+  SPECIAL_REPORT: ['RECEIVED', 'DISPATCHED', 'IN_PROGRESS', 'RESOLVED', 'CALLBACK_PENDING', 'ANALYSIS_PENDING'],
 };
 
 /** True when the action may be taken on a complaint in this status. */

@@ -12,6 +12,14 @@ export interface StoredDeadline {
   round: number;
 }
 
+export interface StoredSpecialReport {
+  whatHappened: string;
+  rootCause: string;
+  preventiveMeasures: string;
+  submittedAt: string;
+  submittedBy: string;
+}
+
 /**
  * The read model of one complaint. The complaint's workflow owns the state; its activities
  * write this row (and only they do, after intake), so the API can query and filter.
@@ -82,6 +90,9 @@ export class ComplaintEntity {
   @Column('int', { name: 'policy_version' }) policyVersion!: number;
   @Column('uuid', { name: 'matter_id', nullable: true }) matterId!: string | null;
   @Column('uuid', { name: 'merged_into_id', nullable: true }) mergedIntoId!: string | null;
+  @Column('jsonb', { name: 'special_report', nullable: true }) specialReport!: StoredSpecialReport | null;
+  @Column('timestamptz', { name: 'customer_deadline', nullable: true }) customerDeadline!: Date | null;
+  @Column('timestamptz', { name: 'calendar_changed_at', nullable: true }) calendarChangedAt!: Date | null;
 
   /** The workflow's event sequence this row reflects; a write carrying an older sequence is ignored. */
   @Column('int', { name: 'last_seq', default: 0 }) lastSeq!: number;

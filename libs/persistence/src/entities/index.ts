@@ -7,14 +7,15 @@ import { ReferenceCounterEntity } from './reference-counter.entity';
 import { RoleAssignmentEntity } from './role-assignment.entity';
 import { TenantEntity } from './tenant.entity';
 import { UserEntity } from './user.entity';
+import { WeeklyReviewEntity } from './weekly-review.entity';
 
 export {
   BranchEntity, CompanyEntity, ComplaintEventEntity, ComplaintEntity, PolicyVersionEntity, ReferenceCounterEntity,
-  RoleAssignmentEntity, TenantEntity, UserEntity,
+  RoleAssignmentEntity, TenantEntity, UserEntity, WeeklyReviewEntity,
 };
-export type { StoredDeadline } from './complaint.entity';
+export type { StoredDeadline, StoredSpecialReport } from './complaint.entity';
 
 export const ENTITIES = [
   TenantEntity, PolicyVersionEntity, CompanyEntity, BranchEntity, UserEntity, RoleAssignmentEntity, ComplaintEntity,
-  ComplaintEventEntity, ReferenceCounterEntity,
+  ComplaintEventEntity, ReferenceCounterEntity, WeeklyReviewEntity,
 ];

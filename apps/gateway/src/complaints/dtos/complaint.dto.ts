@@ -33,6 +33,16 @@ export class TimelineEventDto {
   @Field(() => JSONScalar, { nullable: true }) data!: Record<string, unknown>;
 }
 
+@ObjectType('SpecialReport')
+export class SpecialReportDto {
+  @Field() whatHappened!: string;
+  @Field() rootCause!: string;
+  @Field() preventiveMeasures!: string;
+  @Field() submittedAt!: Date;
+  submittedById!: string;
+  tenantId!: string;
+}
+
 @ObjectType('Complaint')
 export class ComplaintDto {
   @Field(() => ID) id!: string;
@@ -57,6 +67,9 @@ export class ComplaintDto {
   @Field() workflowId!: string;
   @Field(() => Int, { description: 'the policy version this complaint runs under' }) policyVersion!: number;
   @Field(() => ID, { nullable: true, description: 'the same-matter group it belongs to, if linked' }) matterId!: string | null;
+
+  @Field(() => Date, { nullable: true, description: "the customer's own deadline for a resolution, if given" }) customerDeadline!: Date | null;
+  @Field(() => SpecialReportDto, { nullable: true }) specialReport!: SpecialReportDto | null;
 
   tenantId!: string;
   branchId!: string;

@@ -45,6 +45,8 @@ export class SubmitComplaintInput {
   @Field(() => Boolean, { nullable: true }) @IsOptional() @IsBoolean() emergency?: boolean | null;
   @Field(() => Date, { nullable: true, description: 'default now; must not be in the future' })
   @IsOptional() @Type(() => Date) @IsDate() @MaxDate(notAfterNow, { message: 'receivedAt must not be in the future' }) receivedAt?: Date | null;
+  @Field(() => Date, { nullable: true, description: "the customer's own deadline for a resolution; the RESOLUTION deadline takes it when earlier (policy)" })
+  @IsOptional() @Type(() => Date) @IsDate() customerDeadline?: Date | null;
 }
 
 @InputType('ComplaintFilter')
@@ -109,6 +111,13 @@ export class CallbackArgsInput extends IdArgs {
   @Field(() => CallbackMethodEnum) @IsIn(CALLBACK_METHODS) method!: CallbackMethod;
   @Field() @IsBoolean() satisfied!: boolean;
   @Field(() => String, { nullable: true }) @IsOptional() @Length(1, 2000, { message: 'comment must be 1 to 2000 characters' }) comment?: string | null;
+}
+
+@ArgsType()
+export class SpecialReportArgsInput extends IdArgs {
+  @Field() @Length(1, 5000, { message: 'whatHappened must be 1 to 5000 characters' }) whatHappened!: string;
+  @Field() @Length(1, 5000, { message: 'rootCause must be 1 to 5000 characters' }) rootCause!: string;
+  @Field() @Length(1, 5000, { message: 'preventiveMeasures must be 1 to 5000 characters' }) preventiveMeasures!: string;
 }
 
 @ArgsType()

@@ -8,7 +8,8 @@ import { ComplaintEntity, ComplaintEventEntity, StoredDeadline } from '../../../
 import { TenantScopedRepository } from '../../../../../libs/persistence/src/tenant-scoped.repository';
 import type { ActionBase, ActionResult, ComplaintWorkflowInput } from '../../../../../workflows/shared/complaint.types';
 import {
-  acknowledgeUpdate, callbackUpdate, dispatchUpdate, followUpUpdate, resolveUpdate, validityUpdate, withdrawUpdate,
+  acknowledgeUpdate, callbackUpdate, dispatchUpdate, followUpUpdate, resolveUpdate, specialReportUpdate, validityUpdate,
+  withdrawUpdate,
 } from '../../../../../workflows/shared/updates';
 import { tenantOf } from '../../auth/auth.service';
 import { Principal, STAFF_ROLES, hasRoleForBranch } from '../../auth/principal';
@@ -18,8 +19,8 @@ import { uuidV5 } from '../../common/deterministic-id.util';
 import { OrganisationService } from '../../organisation/services/organisation.service';
 import { ComplaintConnectionDto, ComplaintDto, DeadlineDto, TimelineEventDto } from '../dtos/complaint.dto';
 import {
-  CallbackArgsInput, ComplaintFilter, DispatchArgsInput, FollowUpArgsInput, ResolveArgsInput, SubmitComplaintInput,
-  ValidityArgsInput, WithdrawArgsInput,
+  CallbackArgsInput, ComplaintFilter, DispatchArgsInput, FollowUpArgsInput, ResolveArgsInput, SpecialReportArgsInput,
+  SubmitComplaintInput, ValidityArgsInput, WithdrawArgsInput,
 } from '../dtos/complaint.input';
 import { InvalidTransitionError } from '../exceptions/complaint.exception';
 import { ComplaintEngineService } from './complaint-engine.service';
@@ -128,6 +129,10 @@ export class ComplaintsService {
     const existing = await this.complaints.findOne(tenantId, { idempotencyKey: input.idempotencyKey });
     if (existing) return this.get(p, existing.id);
 
+    const receivedAt = input.receivedAt ?? new Date();
+    if (input.customerDeadline && input.customerDeadline.getTime() <= receivedAt.getTime()) {
+      throw new BadUserInputError([{ field: 'input.customerDeadline', message: 'customerDeadline must be after receivedAt' }]);
+    }
     const branch = await this.org.branch(tenantId, input.branchId);
     if (!branch || !(p.wholeTenant || p.branchIds.includes(branch.id))) throw new NotFoundError('branch');
     if (!hasRoleForBranch(p, STAFF_ROLES, branch)) throw new ForbiddenError('only staff of this branch take complaints for it');
@@ -159,8 +164,9 @@ export class ComplaintsService {
         mediaExposure: input.mediaExposure ?? false,
         litigation: input.litigation ?? false,
         emergency: input.emergency ?? false,
-        receivedAt: (input.receivedAt ?? new Date()).getTime(),
+        receivedAt: receivedAt.getTime(),
         firstContactOwnerId: p.userId,
+        customerDeadline: input.customerDeadline ? input.customerDeadline.getTime() : null,
       },
     };
     // The workflow writes the row itself before the update returns, so a crash anywhere leaves
@@ -199,7 +205,8 @@ export class ComplaintsService {
     if (!assignee || !reaches) {
       throw new BadUserInputError([{ field: 'assigneeId', message: 'assigneeId must be a user who works in the complaint\'s branch' }]);
     }
-    return this.act(p, a.id, 'STAFF', dispatchUpdate, { assigneeId: a.assigneeId, note: a.note ?? null });
+    const assigneeIsContractor = roles.some((r) => r.role === 'CONTRACTOR');
+    return this.act(p, a.id, 'STAFF', dispatchUpdate, { assigneeId: a.assigneeId, note: a.note ?? null, assigneeIsContractor });
   }
 
   acknowledge(p: Principal, id: string): Promise<ComplaintEntity> {
@@ -226,6 +233,10 @@ export class ComplaintsService {
 
   callback(p: Principal, a: CallbackArgsInput): Promise<ComplaintEntity> {
     return this.act(p, a.id, 'STAFF', callbackUpdate, { method: a.method, satisfied: a.satisfied, comment: a.comment ?? null });
+  }
+
+  specialReport(p: Principal, a: SpecialReportArgsInput): Promise<ComplaintEntity> {
+    return this.act(p, a.id, 'STAFF', specialReportUpdate, { whatHappened: a.whatHappened, rootCause: a.rootCause, preventiveMeasures: a.preventiveMeasures });
   }
 
   withdraw(p: Principal, a: WithdrawArgsInput): Promise<ComplaintEntity> {
@@ -265,6 +276,10 @@ export function toDto(c: ComplaintEntity): ComplaintDto {
     workflowId: c.workflowId,
     policyVersion: c.policyVersion,
     matterId: c.matterId,
+    customerDeadline: c.customerDeadline,
+    specialReport: c.specialReport
+      ? { ...c.specialReport, submittedAt: new Date(c.specialReport.submittedAt), submittedById: c.specialReport.submittedBy, tenantId: c.tenantId }
+      : null,
     firstContactOwnerId: c.firstContactOwnerId,
     assigneeId: c.assigneeId,
   };

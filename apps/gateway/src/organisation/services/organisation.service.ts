@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'crypto';
 import { DataSource } from 'typeorm';
 import { defaultBranchCalendar } from '../../../../../libs/domain/src/calendar/china-holidays.util';
@@ -11,6 +11,11 @@ import {
 import { TenantScopedRepository } from '../../../../../libs/persistence/src/tenant-scoped.repository';
 import { AppError, BadUserInputError, ErrorCode, ForbiddenError, NotFoundError } from '../../common/app-error';
 import { InjectDataSource } from '../../common/database.provider';
+import { GATEWAY_CONFIG, GatewayConfig } from '../../common/gateway.config';
+import { TemporalClientProvider } from '../../common/temporal.provider';
+import { ensureWeeklyReviewSchedule } from '../../../../../workflows/shared/schedules';
+import { isInfrastructureFailure } from '../../common/infrastructure-errors';
+import { UnavailableError } from '../../common/app-error';
 import { tenantOf } from '../../auth/auth.service';
 import { Principal, hasRole, hasRoleForBranch } from '../../auth/principal';
 import { CreateBranchArgs, CreateTenantArgs, CreateUserArgs } from '../dtos/organisation.input';
@@ -23,7 +28,11 @@ export class OrganisationService {
   readonly users: TenantScopedRepository<UserEntity>;
   readonly roles: TenantScopedRepository<RoleAssignmentEntity>;
 
-  constructor(@InjectDataSource() private readonly ds: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly temporal: TemporalClientProvider,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {
     this.companies = new TenantScopedRepository(ds, CompanyEntity);
     this.branches = new TenantScopedRepository(ds, BranchEntity);
     this.users = new TenantScopedRepository(ds, UserEntity);
@@ -32,8 +41,16 @@ export class OrganisationService {
 
   async createTenant(p: Principal, args: CreateTenantArgs): Promise<{ tenant: TenantEntity; headOffice: UserEntity }> {
     if (!p.platformAdmin) throw new ForbiddenError('only the platform operator provisions tenants');
+    const tenantId = randomUUID();
+    // The Monday review schedule first: a tenant never exists without it (the worker re-ensures all on start).
+    try {
+      await ensureWeeklyReviewSchedule(await this.temporal.get(), { tenantId, taskQueue: this.config.taskQueue });
+    } catch (err) {
+      if (err instanceof AppError || isInfrastructureFailure(err)) throw err instanceof AppError ? err : new UnavailableError('the complaint engine (Temporal) is unreachable');
+      throw err;
+    }
     return this.ds.transaction(async (m) => {
-      const tenant = m.create(TenantEntity, { id: randomUUID(), name: args.name, policyPreset: args.policyPreset, currentPolicyVersion: 1 });
+      const tenant = m.create(TenantEntity, { id: tenantId, name: args.name, policyPreset: args.policyPreset, currentPolicyVersion: 1 });
       await m.save(tenant);
       await m.query(`INSERT INTO policy_versions (tenant_id, version, document, overrides) VALUES ($1, 1, $2::jsonb, '{}'::jsonb)`, [
         tenant.id, JSON.stringify(presetPolicy(args.policyPreset as PolicyPresetName)),
