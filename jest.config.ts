@@ -1,6 +1,6 @@
 import type { Config } from 'jest';
 
-const tsJest: Record<string, [string, Record<string, unknown>]> = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] };
+const tsJest: Record<string, [string, Record<string, unknown>]> = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 const common = { testEnvironment: 'node', transform: tsJest, moduleFileExtensions: ['ts', 'js', 'json'] };
 
 /**
@@ -10,11 +10,16 @@ const common = { testEnvironment: 'node', transform: tsJest, moduleFileExtension
  */
 const config: Config = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts', '<rootDir>/workflows/determinism.spec.ts'],
+    },
     {
       ...common,
       displayName: 'workflow',
       testMatch: ['<rootDir>/workflows/**/*.spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/workflows/determinism.spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },

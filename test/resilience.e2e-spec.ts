@@ -44,10 +44,7 @@ describe('nothing is lost when parts of the system fail', () => {
     const stack = await Stack.start('breach');
     try {
       const g = await provisionGroup(stack, 'Breach Group', 'pm-branch', 'BR01');
-      await stack.db.query(
-        `UPDATE policy_versions SET document = jsonb_set(document, '{deadlines,CUSTOMER_REPLY}', '{"after":"PT2S","businessTime":false}') WHERE tenant_id = $1`,
-        [g.tenantId],
-      );
+      await stack.ok(`mutation { setPolicy(overrides: { deadlines: { CUSTOMER_REPLY: { after: "PT2S" } } }) { policyVersion } }`, {}, g.tokens.headOffice);
       const late = (await stack.ok(SUBMIT, { input: complaintInput(g.branchId, 'breach-1') }, g.tokens.dispatcher)).submitComplaint;
       const onTime = (await stack.ok(SUBMIT, { input: complaintInput(g.branchId, 'breach-2') }, g.tokens.dispatcher)).submitComplaint;
       await stack.ok(act('dispatchComplaint', `id: "${onTime.id}", assigneeId: "${g.handler}"`), {}, g.tokens.dispatcher);
