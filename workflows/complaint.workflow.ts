@@ -116,10 +116,25 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     emit('DEADLINE_SET', actor, { kind, dueAt: new Date(dueAt).toISOString(), round: state.round, businessTime: rule.businessTime });
     changes += 1;
   };
+  /** Records a deadline's breach: who hears of it, and the follow-up task it calls for. */
+  const breach = (d: DeadlineState, now: number): void => {
+    d.breachedAt = now;
+    const { notify, task } = DEADLINE_PLAN[d.kind].onBreach;
+    emit('DEADLINE_BREACHED', 'system', {
+      kind: d.kind, round: d.round, dueAt: new Date(d.dueAt).toISOString(), notify,
+      ...(notify === 'ASSIGNEE' && state.assigneeId ? { notifyUserId: state.assigneeId } : {}), ...(task ? { task } : {}),
+    });
+  };
+  /** Breaches every open deadline already due (the timer's job; also run before handing over to a new run). */
+  const breachOverdue = (now: number): void => {
+    for (const d of state.deadlines) if (d.metAt === null && d.breachedAt === null && d.dueAt <= now) breach(d, now);
+  };
   const meetDeadline = (kind: DeadlineKind, actor: string | null): void => {
     const now = Date.now();
     for (const d of state.deadlines) {
       if (d.kind === kind && d.metAt === null) {
+        // Met after its due time but before the timer was handled (same workflow task): still a breach, met late.
+        if (d.breachedAt === null && d.dueAt < now) breach(d, now);
         d.metAt = now;
         emit('DEADLINE_MET', actor, { kind, round: d.round, dueAt: new Date(d.dueAt).toISOString(), late: d.breachedAt !== null });
         changes += 1;
@@ -326,8 +341,8 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
         state.status = 'CLOSED';
         state.closedAt = Date.now();
         emit('ANALYSED', 'system', { ...figures });
-        emit('CLOSED', 'system');
         moment('CLOSED', 'system');
+        emit('CLOSED', 'system');
         await flush();
       });
       break;
@@ -342,23 +357,20 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
       const woke = await condition(wake, Math.max(1, next - Date.now()));
       if (!woke) {
         await exclusive(async () => {
-          const now = Date.now();
-          for (const d of openDeadlines()) {
-            if (d.dueAt <= now) {
-              d.breachedAt = now;
-              const { notify, task } = DEADLINE_PLAN[d.kind].onBreach;
-              // A breach leaves a trace addressed to someone, with the follow-up task it calls for.
-              emit('DEADLINE_BREACHED', 'system', {
-                kind: d.kind, round: d.round, dueAt: new Date(d.dueAt).toISOString(), notify,
-                ...(notify === 'ASSIGNEE' && state.assigneeId ? { notifyUserId: state.assigneeId } : {}), ...(task ? { task } : {}),
-              });
-            }
-          }
+          // An action handled in the same workflow task (a withdrawal) may have ended the complaint.
+          if (isTerminal(state.status)) return;
+          breachOverdue(Date.now());
           await flush();
         });
       }
     }
     if (historyFull() && !isTerminal(state.status)) {
+      // Continue-as-new cancels a timer not yet fired: breach what is already due first.
+      await exclusive(async () => {
+        if (isTerminal(state.status)) return;
+        breachOverdue(Date.now());
+        await flush();
+      });
       await condition(allHandlersFinished);
       await continueAsNew<typeof complaintWorkflow>({ ...input, state });
     }
