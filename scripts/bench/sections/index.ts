@@ -1,0 +1,10 @@
+// The bench sections, in run order. Add new ones here (see ../types.ts); keep `memory` last so it
+// can report the peak of every section before it.
+import type { BenchSection } from '../types';
+import { calendarSection } from './calendar';
+import { intakeSection } from './intake';
+import { listSection } from './list';
+import { memorySection } from './memory';
+import { timersSection } from './timers';
+
+export const SECTIONS: BenchSection[] = [calendarSection, intakeSection, listSection, timersSection, memorySection];

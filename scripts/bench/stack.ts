@@ -1,0 +1,120 @@
+// The bench's own stack, started like `npm start` but isolated: a headless in-memory Temporal dev
+// server (or TEMPORAL_ADDRESS) with a random task queue, a scratch database on the PostgreSQL that
+// ensurePostgres gives (DATABASE_URL, or the embedded cluster — reused if `npm start` runs), the
+// worker and the gateway as child processes (so their memory is measured separately), and a
+// tenant provisioned over GraphQL.
+import { randomBytes } from 'crypto';
+import fs from 'fs';
+import path from 'path';
+import { signToken } from '../../apps/gateway/src/auth/jwt.util';
+import { OPS, platformAdminToken } from '../demo/seed';
+import { graphql } from '../demo/graphql';
+import { isPidAlive } from '../infra/process-utils';
+import { DATA_DIR, EMBEDDED_PG_DIR, ROOT } from '../runtime-config';
+import {
+  PostgresInfo, STOP_ORDER, Say, Supervisor, TemporalInfo, allSettled, choosePort, serviceEnv, startPostgres, startService, startTemporal,
+  waitForGateway,
+} from '../start';
+import { RssSampler } from './rss';
+import type { BenchStack, BenchTenant } from './types';
+
+const BENCH_DB_PREFIX = 'cp_bench_';
+
+export async function startBenchStack(sup: Supervisor, say: Say): Promise<BenchStack> {
+  const taskQueue = `bench-${randomBytes(4).toString('hex')}`;
+  const jwtSecret = randomBytes(32).toString('base64url');
+
+  // Temporal, PostgreSQL and the workflow bundle in parallel.
+  const [temporal, pg, bundlePath] = await allSettled<[TemporalInfo, PostgresInfo, string]>([
+    startTemporal(sup, say, { headless: true, port: 0, uiPort: 0 }),
+    startPostgres(sup, say, { dataDir: EMBEDDED_PG_DIR, port: 54329 }),
+    bundleWorkflows(say),
+  ]);
+  sup.checkpoint();
+
+  const { createDatabase, dropDatabase } = await import('../infra/postgres');
+  if (pg.embedded) await dropStaleBenchDatabases(pg.url, say, dropDatabase);
+  const dbName = `${BENCH_DB_PREFIX}${process.pid}_${randomBytes(3).toString('hex')}`;
+  const databaseUrl = await createDatabase(pg.url, dbName);
+  sup.onStop(STOP_ORDER.database, `scratch database ${dbName} (dropped)`, () => dropDatabase(pg.url, dbName));
+  const { runMigrations } = await import('../../libs/persistence/src/data-source');
+  await runMigrations(databaseUrl);
+  say(`scratch database ${dbName} migrated; task queue ${taskQueue}`);
+  sup.checkpoint();
+
+  const port = await choosePort(0, 'bench gateway', say);
+  const env = serviceEnv({ databaseUrl, temporalAddress: temporal.address, namespace: temporal.namespace, jwtSecret, port, taskQueue });
+  const echo = !!process.env.BENCH_VERBOSE;
+  const rss = new RssSampler(200);
+  const worker = startService(sup, {
+    name: 'worker', entry: 'apps/worker/src/main.ts', env: { ...env, WORKFLOW_BUNDLE_PATH: bundlePath }, color: 'cyan', echo,
+    stopOrder: STOP_ORDER.worker, graceMs: 20_000,
+  });
+  rss.track('worker', worker.pid);
+  const gateway = startService(sup, { name: 'gateway', entry: 'apps/gateway/src/main.ts', env, color: 'magenta', echo, stopOrder: STOP_ORDER.gateway });
+  rss.track('gateway', gateway.pid);
+  const graphqlUrl = `http://127.0.0.1:${port}/graphql`;
+  await allSettled([worker.waitForLine(/worker: polling/, 180_000), waitForGateway(graphqlUrl, gateway, sup)]);
+  const readyAt = performance.now();
+  say(`worker (pid ${worker.pid}) and gateway (pid ${gateway.pid}) ready; provisioning a tenant…`);
+
+  const gql = <T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> =>
+    graphql<T>(graphqlUrl, query, variables, token);
+  const tenant = await provisionTenant(gql, jwtSecret);
+  return {
+    graphqlUrl, databaseUrl, temporalAddress: temporal.address, namespace: temporal.namespace, taskQueue, jwtSecret,
+    worker, gateway, rss, tenant, readyAt, gql,
+    token: (userId) => signToken({ sub: userId, tid: tenant.tenantId }, jwtSecret),
+  };
+}
+
+/** Bundles the workflow code once, so the worker's memory reflects running, not webpack. */
+async function bundleWorkflows(say: Say): Promise<string> {
+  const started = Date.now();
+  const { bundleWorkflowCode, DefaultLogger } = await import('@temporalio/worker');
+  const { code } = await bundleWorkflowCode({ workflowsPath: path.join(ROOT, 'workflows', 'index.ts'), logger: new DefaultLogger('WARN') });
+  const file = path.join(DATA_DIR, 'bench', 'workflow-bundle.js');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, code);
+  say(`workflow bundle ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return file;
+}
+
+/** Scratch databases of bench runs that were killed before they could drop them. */
+async function dropStaleBenchDatabases(baseUrl: string, say: Say, dropDatabase: (base: string, name: string) => Promise<void>): Promise<void> {
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: baseUrl });
+  await client.connect();
+  let names: string[];
+  try {
+    names = (await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'cp\\_bench\\_%'`)).rows.map((r) => r.datname);
+  } finally {
+    await client.end();
+  }
+  for (const name of names) {
+    const pid = Number(/^cp_bench_(\d+)_/.exec(name)?.[1]);
+    if (pid && !isPidAlive(pid)) {
+      say(`dropping ${name}, left behind by an interrupted bench run`);
+      await dropDatabase(baseUrl, name).catch(() => undefined);
+    }
+  }
+}
+
+type Gql = <T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string) => Promise<T>;
+
+/** A group with one company, two branches and a dispatcher in each (as test/support/fixtures.ts). */
+async function provisionTenant(gql: Gql, secret: string): Promise<BenchTenant> {
+  const t = await gql(OPS.createTenant, { n: 'Bench Property Group', p: 'pm-branch', h: 'Bench Head Office' }, platformAdminToken(secret));
+  const tenantId = t.createTenant.tenant.id as string;
+  const headOffice = t.createTenant.headOffice.id as string;
+  const tok = (userId: string): string => signToken({ sub: userId, tid: tenantId }, secret);
+  const ho = tok(headOffice);
+  const companyId = (await gql(OPS.createCompany, { n: 'Bench Property Services Co.' }, ho)).createCompany.id as string;
+  const branches: BenchTenant['branches'] = [];
+  for (const code of ['BN01', 'BN02']) {
+    const id = (await gql(OPS.createBranch, { c: companyId, code, n: `Bench Estate ${code}`, tz: 'Asia/Shanghai' }, ho)).createBranch.id as string;
+    const dispatcher = (await gql(OPS.createUser, { n: `Dispatcher ${code}`, r: [{ role: 'DISPATCHER', branchId: id }] }, ho)).createUser.id as string;
+    branches.push({ id, code, dispatcher });
+  }
+  return { tenantId, headOffice, companyId, branches, tokens: { headOffice: ho, dispatchers: branches.map((b) => tok(b.dispatcher)) } };
+}
