@@ -152,7 +152,8 @@ describe('complaint workflow (real Temporal server)', () => {
     expect(await h.runs(input)).toEqual({ runId, firstRunId: runId, status: 'RUNNING' });
     const t = timeline(input);
     expect(t.slice(0, 2).map((e) => e.type)).toEqual(['RECEIVED', 'CLASSIFIED']);
-    expect(t[0]).toMatchObject({ seq: 1, actor: input.intake.firstContactOwnerId, data: { reference, channel: 'PHONE' } });
+    expect(t[0]).toMatchObject({ seq: 1, actor: input.intake.firstContactOwnerId, data: { channel: 'PHONE' } });
+    expect(h.recorder.row(input.complaintId)?.reference).toBe(reference);
     expect(t.filter((e) => e.type === 'RECEIVED')).toHaveLength(1);
     expect(t.find((e) => e.type === 'DEADLINE_SET' && e.data.kind === 'CUSTOMER_REPLY')).toBeDefined();
 

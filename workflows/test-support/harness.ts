@@ -74,7 +74,7 @@ export interface Faults {
   persistFailAfterWrite: number;
 }
 
-/** One persistComplaint attempt, with the workflow run that made it. */
+/** One write of the projection (registration's first write, then persistComplaint attempts), with the workflow run that made it. */
 export type PersistCall = ComplaintProjection & { runId: string };
 
 export class ActivityRecorder {
@@ -94,18 +94,16 @@ export class ActivityRecorder {
       const year = new Date(args.intake.receivedAt).getUTCFullYear();
       const reference = `${args.intake.branchCode}-${year}-${String(this.counter).padStart(6, '0')}`;
       this.complaints.set(args.complaintId, { reference, state: null, events: new Map(), conflicts: [] });
+      // Registration writes the first projection in the same transaction: it counts as the first write.
+      // The row gets the reference allocated here (the workflow learns it from the result).
+      const projection = { tenantId: args.tenantId, complaintId: args.complaintId, state: { ...args.state, reference }, events: args.events };
+      this.persistCalls.push({ ...clone(projection), runId: Context.current().info.workflowExecution?.runId ?? '' });
+      this.apply(projection);
       return { reference };
     },
     persistComplaint: async (p) => {
       this.persistCalls.push({ ...clone(p), runId: Context.current().info.workflowExecution?.runId ?? '' });
-      const row = this.complaints.get(p.complaintId);
-      if (!row) throw ApplicationFailure.nonRetryable(`complaint ${p.complaintId} not registered`, 'NOT_FOUND');
-      for (const e of p.events) {
-        const kept = row.events.get(e.seq);
-        if (!kept) row.events.set(e.seq, clone(e));
-        else if (JSON.stringify(kept) !== JSON.stringify(e)) row.conflicts.push({ seq: e.seq, kept, dropped: clone(e) });
-      }
-      if (row.state === null || row.state.seq < p.state.seq) row.state = clone(p.state);
+      this.apply(p);
       if (this.faults.persistFailAfterWrite > 0) {
         this.faults.persistFailAfterWrite -= 1;
         throw new Error('injected: connection lost after commit');
@@ -122,6 +120,17 @@ export class ActivityRecorder {
       };
     },
   };
+
+  private apply(p: ComplaintProjection): void {
+    const row = this.complaints.get(p.complaintId);
+    if (!row) throw ApplicationFailure.nonRetryable(`complaint ${p.complaintId} not registered`, 'NOT_FOUND');
+    for (const e of p.events) {
+      const kept = row.events.get(e.seq);
+      if (!kept) row.events.set(e.seq, clone(e));
+      else if (JSON.stringify(kept) !== JSON.stringify(e)) row.conflicts.push({ seq: e.seq, kept, dropped: clone(e) });
+    }
+    if (row.state === null || row.state.seq < p.state.seq) row.state = clone(p.state);
+  }
 
   /** The persisted timeline of a complaint, ordered by seq. */
   timeline(complaintId: string): TimelineEventRecord[] {

@@ -20,6 +20,7 @@ export class ComplaintActivitiesService implements ComplaintActivities {
   async registerComplaint(args: RegisterComplaintArgs): Promise<{ reference: string }> {
     const { tenantId, complaintId, intake } = args;
     return this.dataSource.transaction(async (m) => {
+      // A retry after a commit whose acknowledgement was lost: the row and its events are there.
       const existing = await m.query(`SELECT reference FROM complaints WHERE id = $1 AND tenant_id = $2`, [complaintId, tenantId]);
       if (existing.length > 0) return { reference: existing[0].reference as string };
       const [branch] = await m.query(`SELECT code, timezone FROM branches WHERE id = $1 AND tenant_id = $2`, [intake.branchId, tenantId]);
@@ -50,18 +51,24 @@ export class ComplaintActivitiesService implements ComplaintActivities {
           args.policyVersion, intake.customerDeadline ? new Date(intake.customerDeadline) : null,
         ],
       );
+      await this.applyProjection(m, args);
       return { reference };
     });
   }
 
   async persistComplaint(p: ComplaintProjection): Promise<void> {
+    await this.dataSource.transaction((m) => this.applyProjection(m, p));
+  }
+
+  /** Timeline events (once each, by seq) and the row's projection (only a newer seq overwrites it). */
+  private async applyProjection(m: EntityManager, p: ComplaintProjection): Promise<void> {
     const s = p.state;
     const specialReport = s.specialReport ? { ...s.specialReport, submittedAt: iso(s.specialReport.submittedAt) } : null;
     const deadlines = s.deadlines.map((d) => ({
       kind: d.kind, round: d.round, dueAt: iso(d.dueAt), metAt: iso(d.metAt), breachedAt: iso(d.breachedAt),
     }));
     const overdue = s.deadlines.some((d) => d.breachedAt !== null && d.metAt === null);
-    await this.dataSource.transaction(async (m: EntityManager) => {
+    {
       await this.insertEvents(m, p);
       // last_seq guards against an out-of-order retry overwriting a newer projection.
       await m.query(
@@ -78,7 +85,7 @@ export class ComplaintActivitiesService implements ComplaintActivities {
           p.events.some((e) => e.type === 'CALENDAR_CHANGED') ? new Date() : null,
         ],
       );
-    });
+    }
   }
 
   private async insertEvents(m: EntityManager, p: ComplaintProjection): Promise<void> {

@@ -1,9 +1,8 @@
 import type { Severity } from '../../../../libs/domain/src/enums';
 import type { ComplaintIntake, ComplaintProjection } from '../../../../workflows/shared/complaint.types';
 
-export interface RegisterComplaintArgs {
-  tenantId: string;
-  complaintId: string;
+/** Registration writes the row and the first projection (intake events, first deadlines) in one go. */
+export interface RegisterComplaintArgs extends ComplaintProjection {
   intake: ComplaintIntake;
   policyVersion: number;
   severity: Severity;
