@@ -5,7 +5,8 @@ import { COVERED_TYPES } from './contract-coverage';
 import { generateSchema } from './schema.factory';
 import { checkContract } from './schema.util';
 
-const CONTRACT = path.join(__dirname, '..', '..', '..', '..', '..', 'shared', 'spec', 'api-contract.graphql');
+// The contract lives beside the repository (../shared/spec/), as in every checkout and in CI.
+const CONTRACT = process.env.API_CONTRACT_PATH ?? path.join(__dirname, '..', '..', '..', '..', '..', 'shared', 'spec', 'api-contract.graphql');
 
 describe('API contract', () => {
   let schema: GraphQLSchema;
@@ -13,6 +14,7 @@ describe('API contract', () => {
 
   beforeAll(async () => {
     schema = await generateSchema();
+    if (!fs.existsSync(CONTRACT)) throw new Error(`the API contract is not at ${CONTRACT}: check out shared/ beside the repository, or set API_CONTRACT_PATH`);
     contract = fs.readFileSync(CONTRACT, 'utf8');
   });
 
