@@ -40,6 +40,31 @@ describe('nothing is lost when parts of the system fail', () => {
     }
   });
 
+  it('leaves exactly one complaint when the client gives up mid-intake and retries with its key', async () => {
+    const stack = await Stack.start('intake_crash', { worker: 'none', actionTimeoutMs: 2000 });
+    try {
+      const g = await provisionGroup(stack, 'Crash Group', 'pm-branch', 'CR01');
+      // No worker: the workflow is started but cannot write its row before the gateway gives up.
+      const first = await stack.gql(SUBMIT, { input: complaintInput(g.branchId, 'crash-1') }, g.tokens.dispatcher);
+      expect(first.errors?.[0].extensions.code).toBe('UNAVAILABLE');
+      expect((await stack.db.query(`SELECT count(*)::int AS n FROM complaints`))[0].n).toBe(0);
+      // The worker comes back: the started workflow registers the complaint on its own…
+      await stack.startWorker();
+      const row = await eventually(async () => {
+        const r = await stack.db.query(`SELECT id, reference FROM complaints WHERE idempotency_key = 'crash-1'`);
+        return r.length ? r[0] : undefined;
+      });
+      // …and the client's retry with the same key gets that one complaint, not a second.
+      const retry = (await stack.ok(SUBMIT, { input: complaintInput(g.branchId, 'crash-1') }, g.tokens.dispatcher)).submitComplaint;
+      expect(retry.id).toBe(row.id);
+      expect(retry.reference).toBe(row.reference);
+      expect((await stack.db.query(`SELECT count(*)::int AS n FROM complaints`))[0].n).toBe(1);
+      expect(retry.timeline.filter((e: { type: string }) => e.type === 'RECEIVED')).toHaveLength(1);
+    } finally {
+      await stack.stop();
+    }
+  });
+
   it('records a breached deadline when the customer does not hear back in time (short policy)', async () => {
     const stack = await Stack.start('breach');
     try {
