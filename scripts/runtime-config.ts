@@ -3,6 +3,7 @@
 //
 // Light on purpose (fs/path/crypto only): the token CLI and the start wrapper load it before
 // anything heavy.
+export { redactUrl } from './infra/postgres';
 import { randomBytes } from 'crypto';
 import fs from 'fs';
 import path from 'path';
@@ -102,17 +103,6 @@ export function configuredDatabaseUrl(env: NodeJS.ProcessEnv = process.env): { u
   const facts = readRuntimeFacts();
   if (facts?.databaseUrl) return { url: facts.databaseUrl, from: path.relative(process.cwd(), RUNTIME_FILE) || RUNTIME_FILE };
   return undefined;
-}
-
-/** The URL with its password masked, for messages. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '<unparseable URL>';
-  }
 }
 
 export function writePrivateFile(file: string, content: string): void {

@@ -247,7 +247,8 @@ function buildUrl(port: number, db: string): string {
   return `postgres://${PG_USER}:${PG_PASSWORD}@${HOST}:${port}/${db}`;
 }
 
-function redact(url: string): string {
+/** The URL with its password masked, for messages. */
+export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';
@@ -271,11 +272,11 @@ async function waitForConnection(url: string, timeoutMs: number, log: Log, what:
       // Wrong password / missing database won't fix themselves by waiting.
       const fatal = e.code === '28P01' || e.code === '28000' || e.code === '3D000';
       if (fatal || Date.now() - started > timeoutMs) {
-        throw new Error(`Cannot connect to ${what} at ${redact(url)}: ${e.message}`);
+        throw new Error(`Cannot connect to ${what} at ${redactUrl(url)}: ${e.message}`);
       }
       if (Date.now() - lastNotice > 5_000) {
         lastNotice = Date.now();
-        log(`  … waiting for ${what} at ${redact(url)} (${e.message})`);
+        log(`  … waiting for ${what} at ${redactUrl(url)} (${e.message})`);
       }
       await sleep(300);
     } finally {

@@ -13,6 +13,9 @@ import { ReviewActivitiesService } from '../../apps/worker/src/activities/review
 import { createComplaintWorker } from '../../apps/worker/src/worker.factory';
 import { createDataSource } from '../../libs/persistence/src/data-source';
 import { createTestDatabase } from './database';
+import { temporalAddress, workflowBundlePath } from './test-env';
+
+export { eventually, temporalAddress } from './test-env';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -81,7 +84,7 @@ export class Stack {
     const connection = await NativeConnection.connect({ address: temporalAddress() });
     const worker = await createComplaintWorker({
       connection, namespace: 'default', taskQueue: this.taskQueue, activities: new ComplaintActivitiesService(ds), reviews: new ReviewActivitiesService(ds),
-      workflowBundle: { codePath: bundlePath() },
+      workflowBundle: { codePath: workflowBundlePath() },
     });
     this.worker = { worker, connection, ds, running: worker.run() };
   }
@@ -102,7 +105,7 @@ export class Stack {
       cwd: ROOT,
       env: {
         ...process.env, DATABASE_URL: this.databaseUrl, TEMPORAL_ADDRESS: temporalAddress(), TEMPORAL_TASK_QUEUE: this.taskQueue,
-        WORKFLOW_BUNDLE_PATH: bundlePath(),
+        WORKFLOW_BUNDLE_PATH: workflowBundlePath(),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -159,30 +162,3 @@ export class Stack {
   }
 }
 
-export function temporalAddress(): string {
-  const a = process.env.TEST_TEMPORAL_ADDRESS;
-  if (!a) throw new Error('TEST_TEMPORAL_ADDRESS is not set: run the suite through jest (global setup)');
-  return a;
-}
-
-export function bundlePath(): string {
-  const p = process.env.TEST_WORKFLOW_BUNDLE;
-  if (!p) throw new Error('TEST_WORKFLOW_BUNDLE is not set: run the suite through jest (global setup)');
-  return p;
-}
-
-/** Polls until `check` returns a value (not undefined) or the time runs out. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000, everyMs = 200): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}

@@ -25,36 +25,12 @@ import type {
 } from '../shared/complaint.types';
 import { complaintWorkflowId } from '../shared/ids';
 import { intakeUpdate, stateQuery } from '../shared/updates';
+import { eventually, temporalAddress, workflowBundlePath } from '../../test/support/test-env';
 
-export function temporalAddress(): string {
-  const a = process.env.TEST_TEMPORAL_ADDRESS;
-  if (!a) throw new Error('TEST_TEMPORAL_ADDRESS is not set: run through jest --selectProjects workflow (global setup)');
-  return a;
-}
-
-export function workflowBundlePath(): string {
-  const p = process.env.TEST_WORKFLOW_BUNDLE;
-  if (!p) throw new Error('TEST_WORKFLOW_BUNDLE is not set: run through jest --selectProjects workflow (global setup)');
-  return p;
-}
+export { eventually };
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Polls until `check` returns a value other than undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000, everyMs = 50): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
-    await sleep(everyMs);
-  }
-}
 
 // --- in-memory activities -----------------------------------------------------------------------
 

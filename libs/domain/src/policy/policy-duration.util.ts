@@ -1,40 +1,26 @@
-// The policy's own ISO-8601 duration check, kept here so policy validation does not depend on
-// the calendar's duration parser (the deadline engine owns the business-time meaning of a duration).
+// ISO-8601 durations as policies use them (the calendar's parser; the deadline engine owns the
+// business-time meaning of a duration).
+
+import { IsoDuration, parseIsoDuration } from '../calendar/duration.util';
 
 /** The components of an ISO-8601 duration `PnYnMnWnDTnHnMnS` (integers; absent = 0). */
-export interface PolicyDurationParts {
-  years: number;
-  months: number;
-  weeks: number;
-  days: number;
-  hours: number;
-  minutes: number;
-  seconds: number;
-}
-
-const DURATION = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
+export type PolicyDurationParts = IsoDuration;
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
 /**
- * The components of an ISO-8601 duration, or null when `s` is not one. At least one component is
- * required ("P" and "PT" are rejected, and so is a "T" with no time component after it);
- * components are non-negative integers.
+ * The components of an ISO-8601 duration, or null when `s` is not one (the calendar's parser:
+ * "P", "PT" and a trailing "T" are rejected). Policies take whole seconds only.
  */
 export function parsePolicyDuration(s: unknown): PolicyDurationParts | null {
   if (typeof s !== 'string') return null;
-  const m = DURATION.exec(s);
-  if (!m) return null;
-  const groups = m.slice(1, 8);
-  if (groups.every((g) => g === undefined)) return null;
-  // "P1DT" has a designator with nothing after it.
-  if (s.includes('T') && groups.slice(4).every((g) => g === undefined)) return null;
-  const n = (g: string | undefined): number => (g === undefined ? 0 : Number(g));
-  return {
-    years: n(m[1]), months: n(m[2]), weeks: n(m[3]), days: n(m[4]),
-    hours: n(m[5]), minutes: n(m[6]), seconds: n(m[7]),
-  };
+  try {
+    const d = parseIsoDuration(s);
+    return Number.isInteger(d.seconds) ? d : null;
+  } catch {
+    return null;
+  }
 }
 
 /** True when `s` is an ISO-8601 duration (see parsePolicyDuration). */
