@@ -3,7 +3,8 @@ import * as path from 'path';
 import { ComplaintActivitiesService, complaintActivities } from './activities/complaint.activities';
 import { ReviewActivitiesService } from './activities/review.activities';
 
-export const WORKFLOWS_PATH = path.join(__dirname, '..', '..', '..', 'workflows', 'index.ts');
+// index.ts under ts-node, index.js in the built image: let the resolver pick.
+export const WORKFLOWS_PATH = require.resolve(path.join(__dirname, '..', '..', '..', 'workflows'));
 
 /** Builds the complaint worker; tests pass a pre-built bundle to skip re-bundling. */
 export async function createComplaintWorker(opts: {
