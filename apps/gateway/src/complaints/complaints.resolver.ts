@@ -1,4 +1,4 @@
-import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import { Principal } from '../auth/principal';
 import { NotFoundError } from '../common/app-error';
@@ -77,27 +77,27 @@ export class ComplaintsResolver {
   }
 
   @ResolveField(() => BranchDto)
-  async branch(@Parent() c: ComplaintDto): Promise<BranchEntity> {
-    const b = await this.org.branch(c.tenantId, c.branchId);
+  async branch(@Context() ctx: object, @Parent() c: ComplaintDto): Promise<BranchEntity> {
+    const b = await this.org.loaders(ctx, c.tenantId).branches.load(c.branchId);
     if (!b) throw new NotFoundError('branch');
     return b;
   }
 
   @ResolveField(() => UserDto)
-  async firstContactOwner(@Parent() c: ComplaintDto): Promise<UserEntity> {
-    const u = await this.org.user(c.tenantId, c.firstContactOwnerId);
+  async firstContactOwner(@Context() ctx: object, @Parent() c: ComplaintDto): Promise<UserEntity> {
+    const u = await this.org.loaders(ctx, c.tenantId).users.load(c.firstContactOwnerId);
     if (!u) throw new NotFoundError('user');
     return u;
   }
 
   @ResolveField(() => UserDto, { nullable: true })
-  assignee(@Parent() c: ComplaintDto): Promise<UserEntity | null> {
-    return c.assigneeId ? this.org.user(c.tenantId, c.assigneeId) : Promise.resolve(null);
+  assignee(@Context() ctx: object, @Parent() c: ComplaintDto): Promise<UserEntity | null> {
+    return c.assigneeId ? this.org.loaders(ctx, c.tenantId).users.load(c.assigneeId) : Promise.resolve(null);
   }
 
   @ResolveField(() => [TimelineEventDto])
-  timeline(@Parent() c: ComplaintDto): Promise<TimelineEventDto[]> {
-    return this.service.timeline(c.tenantId, c.id);
+  timeline(@Context() ctx: object, @Parent() c: ComplaintDto): Promise<TimelineEventDto[]> {
+    return this.service.timeline(ctx, c.tenantId, c.id);
   }
 }
 
@@ -106,8 +106,8 @@ export class SpecialReportResolver {
   constructor(private readonly org: OrganisationService) {}
 
   @ResolveField(() => UserDto)
-  async submittedBy(@Parent() r: SpecialReportDto): Promise<UserEntity> {
-    const u = await this.org.user(r.tenantId, r.submittedById);
+  async submittedBy(@Context() ctx: object, @Parent() r: SpecialReportDto): Promise<UserEntity> {
+    const u = await this.org.loaders(ctx, r.tenantId).users.load(r.submittedById);
     if (!u) throw new NotFoundError('user');
     return u;
   }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'crypto';
+import DataLoader from 'dataloader';
 import { DataSource } from 'typeorm';
 import { defaultBranchCalendar } from '../../../../../libs/domain/src/calendar/china-holidays.util';
 import { isValidTimeZone } from '../../../../../libs/domain/src/calendar/zoned-time.util';
@@ -16,6 +17,7 @@ import { TemporalClientProvider } from '../../common/temporal.provider';
 import { ensureWeeklyReviewSchedule } from '../../../../../workflows/shared/schedules';
 import { isInfrastructureFailure } from '../../common/infrastructure-errors';
 import { UnavailableError } from '../../common/app-error';
+import { perRequestMemo } from '../../common/request-cache.util';
 import { tenantOf } from '../../auth/auth.service';
 import { Principal, hasRole, hasRoleForBranch } from '../../auth/principal';
 import { CreateBranchArgs, CreateTenantArgs, CreateUserArgs } from '../dtos/organisation.input';
@@ -131,6 +133,20 @@ export class OrganisationService {
       for (const g of grants) await m.save(m.create(RoleAssignmentEntity, { tenantId, userId: user.id, ...g }));
       return user;
     });
+  }
+
+  /** Users and branches by id, batched per request (a page of complaints needs each only once). */
+  loaders(ctx: object, tenantId: string): { users: DataLoader<string, UserEntity | null>; branches: DataLoader<string, BranchEntity | null> } {
+    return perRequestMemo(ctx, `org:${tenantId}`, () => ({
+      users: new DataLoader<string, UserEntity | null>(async (ids) => {
+        const rows = await this.users.query(tenantId, 'u').andWhere('u.id IN (:...ids)', { ids: [...ids] }).getMany();
+        return ids.map((id) => rows.find((r) => r.id === id) ?? null);
+      }),
+      branches: new DataLoader<string, BranchEntity | null>(async (ids) => {
+        const rows = await this.branches.query(tenantId, 'b').andWhere('b.id IN (:...ids)', { ids: [...ids] }).getMany();
+        return ids.map((id) => rows.find((r) => r.id === id) ?? null);
+      }),
+    }));
   }
 
   async user(tenantId: string, id: string): Promise<UserEntity | null> {
