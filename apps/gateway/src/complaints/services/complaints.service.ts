@@ -187,12 +187,12 @@ export class ComplaintsService {
 
   private async act<A extends ActionBase>(
     p: Principal,
-    id: string,
+    complaint: string | ComplaintEntity,
     permission: Permission,
     update: UpdateDefinition<ActionResult, [A]>,
     args: Omit<A, 'actorId'>,
   ): Promise<ComplaintEntity> {
-    const c = await this.get(p, id);
+    const c = typeof complaint === 'string' ? await this.get(p, complaint) : complaint;
     const isAssignee = c.assigneeId === p.userId;
     const isStaff = hasRoleForBranch(p, STAFF_ROLES, { id: c.branchId, companyId: c.companyId });
     const allowed = permission === 'STAFF' ? isStaff : permission === 'ASSIGNEE' ? isAssignee : isAssignee || isStaff;
@@ -201,7 +201,7 @@ export class ComplaintsService {
     }
     if (isTerminal(c.status)) throw new InvalidTransitionError(`the complaint is ${c.status}; no further action is possible`);
     await this.engine.execute(c.tenantId, c.id, update, { ...args, actorId: p.userId } as A);
-    return this.get(p, id);
+    return this.get(p, c.id);
   }
 
   async dispatch(p: Principal, a: DispatchArgsInput): Promise<ComplaintEntity> {
@@ -214,7 +214,7 @@ export class ComplaintsService {
       throw new BadUserInputError([{ field: 'assigneeId', message: 'assigneeId must be a user who works in the complaint\'s branch' }]);
     }
     const assigneeIsContractor = roles.some((r) => r.role === 'CONTRACTOR');
-    return this.act(p, a.id, 'STAFF', dispatchUpdate, { assigneeId: a.assigneeId, note: a.note ?? null, assigneeIsContractor });
+    return this.act(p, c, 'STAFF', dispatchUpdate, { assigneeId: a.assigneeId, note: a.note ?? null, assigneeIsContractor });
   }
 
   acknowledge(p: Principal, id: string): Promise<ComplaintEntity> {
