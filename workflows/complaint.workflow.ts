@@ -33,9 +33,9 @@ const writes = proxyLocalActivities<ComplaintActivities>({
 
 const DEFAULT_MAX_HISTORY_EVENTS = 2000;
 
-function initialState(input: ComplaintWorkflowInput): ComplaintState {
-  const { intake, policy } = input;
-  const { severity } = classifySeverity(
+/** Severity at intake, by the facts recorded and the policy's thresholds. */
+function classifyIntake({ intake, policy }: ComplaintWorkflowInput): ReturnType<typeof classifySeverity> {
+  return classifySeverity(
     {
       householdsAffected: intake.householdsAffected,
       lossAmountYuan: intake.lossAmountYuan ?? undefined,
@@ -45,6 +45,11 @@ function initialState(input: ComplaintWorkflowInput): ComplaintState {
     },
     policy.severity,
   );
+}
+
+function initialState(input: ComplaintWorkflowInput): ComplaintState {
+  const { intake } = input;
+  const { severity } = classifyIntake(input);
   return {
     reference: null,
     status: 'RECEIVED',
@@ -302,16 +307,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     await exclusive(async () => {
       const { intake } = input;
       emit('RECEIVED', intake.firstContactOwnerId, { channel: intake.channel });
-      const { severity, reasons } = classifySeverity(
-        {
-          householdsAffected: intake.householdsAffected,
-          lossAmountYuan: intake.lossAmountYuan ?? undefined,
-          injury: intake.injury,
-          mediaExposure: intake.mediaExposure,
-          litigation: intake.litigation,
-        },
-        input.policy.severity,
-      );
+      const { severity, reasons } = classifyIntake(input);
       emit('CLASSIFIED', 'system', { kind: intake.kind, category: intake.category, severity, reasons, emergency: intake.emergency });
       moment('RECEIVED', 'system', intake.receivedAt);
       // One write: the row (with its reference) and the intake events and clocks.

@@ -1,5 +1,5 @@
 import {
-  GraphQLEnumType, GraphQLField, GraphQLInputObjectType, GraphQLInputField, GraphQLNamedType, GraphQLObjectType, GraphQLSchema,
+  GraphQLEnumType, GraphQLField, GraphQLInputObjectType, GraphQLInputField, GraphQLObjectType, GraphQLSchema,
   buildSchema,
 } from 'graphql';
 
@@ -61,8 +61,4 @@ export function checkContract(contractSdl: string, generated: GraphQLSchema, cov
     }
   }
   return problems;
-}
-
-export function typeNames(schema: GraphQLSchema): string[] {
-  return Object.values(schema.getTypeMap()).filter((t: GraphQLNamedType) => !t.name.startsWith('__')).map((t) => t.name);
 }

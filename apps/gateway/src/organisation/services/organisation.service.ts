@@ -10,13 +10,12 @@ import {
   BranchEntity, CompanyEntity, RoleAssignmentEntity, TenantEntity, UserEntity,
 } from '../../../../../libs/persistence/src/entities';
 import { TenantScopedRepository } from '../../../../../libs/persistence/src/tenant-scoped.repository';
-import { AppError, BadUserInputError, ErrorCode, ForbiddenError, NotFoundError } from '../../common/app-error';
+import { AppError, BadUserInputError, ErrorCode, ForbiddenError, NotFoundError, UnavailableError } from '../../common/app-error';
 import { InjectDataSource } from '../../common/database.provider';
 import { GATEWAY_CONFIG, GatewayConfig } from '../../common/gateway.config';
 import { TemporalClientProvider } from '../../common/temporal.provider';
 import { ensureWeeklyReviewSchedule } from '../../../../../workflows/shared/schedules';
 import { isInfrastructureFailure } from '../../common/infrastructure-errors';
-import { UnavailableError } from '../../common/app-error';
 import { perRequestMemo } from '../../common/request-cache.util';
 import { tenantOf } from '../../auth/auth.service';
 import { Principal, hasRole, hasRoleForBranch } from '../../auth/principal';
@@ -48,7 +47,7 @@ export class OrganisationService {
     try {
       await ensureWeeklyReviewSchedule(await this.temporal.get(), { tenantId, taskQueue: this.config.taskQueue });
     } catch (err) {
-      if (err instanceof AppError || isInfrastructureFailure(err)) throw err instanceof AppError ? err : new UnavailableError('the complaint engine (Temporal) is unreachable');
+      if (isInfrastructureFailure(err)) throw new UnavailableError('the complaint engine (Temporal) is unreachable');
       throw err;
     }
     return this.ds.transaction(async (m) => {
@@ -151,11 +150,6 @@ export class OrganisationService {
 
   async user(tenantId: string, id: string): Promise<UserEntity | null> {
     return this.users.findOne(tenantId, { id });
-  }
-
-  async usersByIds(tenantId: string, ids: string[]): Promise<UserEntity[]> {
-    if (ids.length === 0) return [];
-    return this.users.query(tenantId, 'u').andWhere('u.id IN (:...ids)', { ids }).getMany();
   }
 
   rolesOf(tenantId: string, userId: string): Promise<RoleAssignmentEntity[]> {
