@@ -3,12 +3,12 @@
 //   npm run --silent token -- --platform-admin        the platform operator (createTenant)
 //   npm run --silent token -- --user <userId>         that user, in their tenant (looked up in the
 //                                                     database: DATABASE_URL or .data/runtime.json)
-//   options: --expires <12h|30m|7d|seconds>
+//   options: --expires <12h|30m|7d|seconds>   (at most 30d: the gateway refuses longer-lived tokens)
 //
 // stdout carries only the token, so `TOKEN=$(npm run --silent token -- --user …)` works; messages
 // go to stderr. Production verifies its identity provider's tokens instead.
 import { Client } from 'pg';
-import { signToken } from '../apps/gateway/src/auth/jwt.util';
+import { MAX_TOKEN_LIFETIME_SECONDS, signToken } from '../apps/gateway/src/auth/jwt.util';
 import { configuredDatabaseUrl, isRuntimeLive, jwtSecret, readRuntimeFacts, redactUrl } from './runtime-config';
 
 const USAGE = 'usage: npm run --silent token -- --platform-admin | --user <userId>  [--expires 12h]';
@@ -19,13 +19,16 @@ class UsageError extends Error {}
 interface Args {
   mode: 'platform-admin' | 'user';
   userId?: string;
-  expires: string | number;
+  /** Lifetime in seconds. */
+  expires: number;
 }
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 7 * 86400 };
 
 function parseArgs(argv: string[]): Args {
   let mode: Args['mode'] | undefined;
   let userId: string | undefined;
-  let expires: string | number = '12h';
+  let expires = 12 * 3600;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -39,8 +42,10 @@ function parseArgs(argv: string[]): Args {
       userId = value();
     } else if (a === '--expires' || a.startsWith('--expires=')) {
       const v = value();
-      if (!/^\d+$/.test(v) && !/^\d+\s*(s|m|h|d|w|y)$/i.test(v)) throw new UsageError(`--expires ${v}: use e.g. 3600, 30m, 12h or 7d`);
-      expires = /^\d+$/.test(v) ? Number(v) : v;
+      const m = /^(\d+)\s*(s|m|h|d|w)?$/i.exec(v);
+      if (!m) throw new UsageError(`--expires ${v}: use e.g. 3600, 30m, 12h or 7d`);
+      expires = Number(m[1]) * UNIT_SECONDS[(m[2] ?? 's').toLowerCase()];
+      if (expires < 1 || expires > MAX_TOKEN_LIFETIME_SECONDS) throw new UsageError(`--expires ${v}: a token lives from 1 second to ${MAX_TOKEN_LIFETIME_SECONDS / 86400}d`);
     } else if (a === '--help' || a === '-h') throw new UsageError('');
     else throw new UsageError(`unknown argument ${a}`);
   }
@@ -84,7 +89,8 @@ async function main(): Promise<void> {
   const claims = args.mode === 'platform-admin'
     ? { sub: 'platform-operator', platformAdmin: true }
     : { sub: args.userId as string, tid: await tenantOfUser(args.userId as string) };
-  process.stdout.write(`${signToken(claims, secret.secret, args.expires as never)}\n`);
+  process.stdout.write(`${signToken(claims, secret.secret, args.expires)}\n`);
+  process.stderr.write(`token: expires ${new Date(Date.now() + args.expires * 1000).toISOString()}\n`);
 }
 
 if (require.main === module) {

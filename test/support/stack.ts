@@ -45,7 +45,13 @@ export class Stack {
 
   static async start(
     label: string,
-    opts: { worker?: 'in-process' | 'process' | 'none'; actionTimeoutMs?: number; gatewayDatabaseUrl?: (url: string) => string } = {},
+    opts: {
+      worker?: 'in-process' | 'process' | 'none';
+      actionTimeoutMs?: number;
+      gatewayDatabaseUrl?: (url: string) => string;
+      /** Gateway settings a test changes (limits, development mode, …). */
+      gateway?: Partial<GatewayConfig>;
+    } = {},
   ): Promise<Stack> {
     const s = new Stack();
     installTemporalRuntime();
@@ -60,6 +66,7 @@ export class Stack {
       port: 0, host: '127.0.0.1', databaseUrl: opts.gatewayDatabaseUrl?.(s.databaseUrl) ?? s.databaseUrl,
       temporalAddress: temporalAddress(), namespace: 'default',
       taskQueue: s.taskQueue, jwtSecret: s.jwtSecret, actionTimeoutMs: opts.actionTimeoutMs ?? 30_000,
+      ...opts.gateway,
     };
     s.gateway = await createGateway(config);
     await s.gateway.listen(0, '127.0.0.1');

@@ -4,6 +4,7 @@ import { GraphQLPassThroughFilter } from './common/graphql-exception.filter';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
 import { databaseProvider, DATA_SOURCE } from './common/database.provider';
+import { DateTimeScalar } from './common/date-time.scalar';
 import { GATEWAY_CONFIG, GatewayConfig } from './common/gateway.config';
 import { TemporalClientProvider } from './common/temporal.provider';
 
@@ -19,6 +20,8 @@ export class CoreModule {
         databaseProvider,
         TemporalClientProvider,
         AuthService,
+        // Replaces Nest's lenient DateTime (Date) scalar everywhere in the schema.
+        DateTimeScalar,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: GraphQLPassThroughFilter },
       ],

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { ForbiddenError, UnauthenticatedError } from '../common/app-error';
 import { InjectDataSource } from '../common/database.provider';
 import { GATEWAY_CONFIG, GatewayConfig } from '../common/gateway.config';
-import { verifyToken } from './jwt.util';
+import { checkToken } from './jwt.util';
 import { Principal, RoleGrant } from './principal';
 
 @Injectable()
@@ -17,8 +17,9 @@ export class AuthService {
   async authenticate(authorization: string | undefined): Promise<Principal> {
     const match = /^Bearer\s+(.+)$/i.exec(authorization ?? '');
     if (!match) throw new UnauthenticatedError();
-    const claims = verifyToken(match[1].trim(), this.config.jwtSecret);
-    if (!claims) throw new UnauthenticatedError('the bearer token is invalid or expired');
+    const checked = checkToken(match[1].trim(), this.config.jwtSecret);
+    if (!checked.ok) throw new UnauthenticatedError(checked.reason);
+    const claims = checked.claims;
     if (claims.platformAdmin) {
       return { userId: claims.sub, tenantId: null, platformAdmin: true, roles: [{ role: 'PLATFORM_ADMIN', companyId: null, branchId: null }], wholeTenant: false, branchIds: [], companyIds: [] };
     }

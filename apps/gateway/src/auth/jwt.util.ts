@@ -8,16 +8,47 @@ export interface TokenClaims {
   platformAdmin?: boolean;
 }
 
+/** The platform operator's subject: the one `sub` that is not a user id. */
+export const PLATFORM_OPERATOR_SUB = 'platform-operator';
+/** The longest a token may live (`exp` − `iat`): longer-lived tokens are refused, signed or not. */
+export const MAX_TOKEN_LIFETIME_SECONDS = 30 * 24 * 3600;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function signToken(claims: TokenClaims, secret: string, expiresIn: jwt.SignOptions['expiresIn'] = '12h'): string {
   return jwt.sign(claims, secret, { algorithm: 'HS256', expiresIn, issuer: 'complaint-platform' });
 }
 
-export function verifyToken(token: string, secret: string): TokenClaims | null {
+export type TokenCheck = { ok: true; claims: TokenClaims } | { ok: false; reason: string };
+
+/**
+ * Verifies signature, issuer and expiry, and the claims' shape: `exp` is required and at most
+ * MAX_TOKEN_LIFETIME_SECONDS after `iat`; `sub` and `tid` are UUIDs (ids that reach SQL as such).
+ */
+export function checkToken(token: string, secret: string): TokenCheck {
+  let payload: string | jwt.JwtPayload;
   try {
-    const payload = jwt.verify(token, secret, { algorithms: ['HS256'], issuer: 'complaint-platform' });
-    if (typeof payload !== 'object' || typeof payload.sub !== 'string') return null;
-    return payload as TokenClaims;
-  } catch {
-    return null;
+    payload = jwt.verify(token, secret, { algorithms: ['HS256'], issuer: 'complaint-platform' });
+  } catch (err) {
+    return { ok: false, reason: err instanceof jwt.TokenExpiredError ? 'the bearer token has expired' : 'the bearer token is invalid' };
   }
+  if (typeof payload !== 'object' || payload === null) return { ok: false, reason: 'the bearer token is invalid' };
+  if (typeof payload.exp !== 'number') return { ok: false, reason: 'the bearer token has no expiry (exp)' };
+  const issuedAt = typeof payload.iat === 'number' ? payload.iat : Math.floor(Date.now() / 1000);
+  if (payload.exp - issuedAt > MAX_TOKEN_LIFETIME_SECONDS) {
+    return { ok: false, reason: `the bearer token lives longer than ${MAX_TOKEN_LIFETIME_SECONDS / 86400} days` };
+  }
+  const platformAdmin = payload.platformAdmin === true;
+  if (typeof payload.sub !== 'string' || !(UUID.test(payload.sub) || (platformAdmin && payload.sub === PLATFORM_OPERATOR_SUB))) {
+    return { ok: false, reason: 'the bearer token\'s subject is not a user id' };
+  }
+  if (payload.tid !== undefined && (typeof payload.tid !== 'string' || !UUID.test(payload.tid))) {
+    return { ok: false, reason: 'the bearer token\'s tenant is not a tenant id' };
+  }
+  return { ok: true, claims: { sub: payload.sub, tid: payload.tid as string | undefined, platformAdmin: platformAdmin || undefined } };
+}
+
+export function verifyToken(token: string, secret: string): TokenClaims | null {
+  const r = checkToken(token, secret);
+  return r.ok ? r.claims : null;
 }

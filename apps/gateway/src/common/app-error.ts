@@ -61,3 +61,20 @@ export class UnavailableError extends AppError {
     super(ErrorCode.UNAVAILABLE, `${message}; it is safe to retry`);
   }
 }
+
+/** A query beyond the depth, cost or alias limits; refused before it runs. */
+export class QueryTooComplexError extends AppError {
+  constructor(message: string) {
+    super(ErrorCode.QUERY_TOO_COMPLEX, message);
+  }
+}
+
+/** Too many requests from one user or tenant; `retryAfter` is in whole seconds. */
+export class RateLimitedError extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfter: number,
+  ) {
+    super(ErrorCode.RATE_LIMITED, message);
+  }
+}

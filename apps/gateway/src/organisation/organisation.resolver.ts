@@ -2,6 +2,7 @@ import { Args, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nes
 import { CurrentPrincipal } from '../auth/auth.guard';
 import { Principal } from '../auth/principal';
 import { NotFoundError } from '../common/app-error';
+import { IntArgRange } from '../common/input-rules';
 import { BranchEntity, CompanyEntity, TenantEntity, UserEntity } from '../../../../libs/persistence/src/entities';
 import {
   BranchCalendarDto, BranchDto, CompanyDto, RoleAssignmentDto, TenantDto, TenantProvisioningDto, UserDto,
@@ -77,12 +78,12 @@ export class BranchResolver {
 @Resolver(() => BranchCalendarDto)
 export class BranchCalendarResolver {
   @ResolveField(() => [String], { description: 'days off even if their weekday works, "YYYY-MM-DD"' })
-  holidays(@Parent() c: BranchCalendarDto, @Args('year', { type: () => Int, nullable: true }) year?: number): string[] {
+  holidays(@Parent() c: BranchCalendarDto, @Args('year', { type: () => Int, nullable: true }, new IntArgRange(2000, 2100)) year?: number): string[] {
     return byYear(c.allHolidays, year);
   }
 
   @ResolveField(() => [String], { description: '调休: working days even if their weekday is off' })
-  makeUpWorkdays(@Parent() c: BranchCalendarDto, @Args('year', { type: () => Int, nullable: true }) year?: number): string[] {
+  makeUpWorkdays(@Parent() c: BranchCalendarDto, @Args('year', { type: () => Int, nullable: true }, new IntArgRange(2000, 2100)) year?: number): string[] {
     return byYear(c.allMakeUpWorkdays, year);
   }
 }

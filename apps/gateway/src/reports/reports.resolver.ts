@@ -6,6 +6,7 @@ import { tenantOf } from '../auth/auth.service';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import { Principal, hasRole } from '../auth/principal';
 import { ForbiddenError } from '../common/app-error';
+import { IntArgRange } from '../common/input-rules';
 import { InjectDataSource } from '../common/database.provider';
 import { JSONScalar } from '../common/json.scalar';
 
@@ -28,7 +29,7 @@ export class ReportsResolver {
   }
 
   @Query(() => [WeeklyReviewDto], { description: 'HEAD_OFFICE, COMPANY_MANAGER: the latest weekly reviews, newest first' })
-  weeklyReviews(@CurrentPrincipal() p: Principal, @Args('last', { type: () => Int, defaultValue: 8 }) last: number): Promise<WeeklyReviewEntity[]> {
+  weeklyReviews(@CurrentPrincipal() p: Principal, @Args('last', { type: () => Int, defaultValue: 8 }, new IntArgRange(1, 52)) last: number): Promise<WeeklyReviewEntity[]> {
     const tenantId = tenantOf(p);
     if (!hasRole(p, ['HEAD_OFFICE', 'COMPANY_MANAGER'])) throw new ForbiddenError('weekly reviews are for the head office and company managers');
     return this.reviews.find(tenantId, {}, { order: { weekStart: 'DESC' }, take: Math.min(Math.max(last, 1), 52) });

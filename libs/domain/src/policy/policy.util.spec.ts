@@ -240,3 +240,97 @@ describe('validatePolicy (complete documents)', () => {
     for (const name of POLICY_PRESETS) expect(policyCoherenceIssues(POLICY_PRESET_DOCUMENTS[name] as Policy)).toEqual([]);
   });
 });
+
+describe('bounds on policy durations', () => {
+  const base = presetPolicy('pm-branch');
+  const overrideIssues = (overrides: unknown) => validatePolicyOverrides(overrides, base);
+
+  it('refuses the durations of issue 7 at their path, naming the maximum', () => {
+    const huge = overrideIssues({ deadlines: { CUSTOMER_REPLY: { after: 'P5000000D', businessTime: true } } });
+    expect(huge).toEqual([{ path: 'deadlines.CUSTOMER_REPLY.after', message: expect.stringContaining('at most P90D') }]);
+    const year = overrideIssues({ deadlines: { CALLBACK: { after: 'P1Y', businessTime: true } } });
+    expect(year).toEqual([{ path: 'deadlines.CALLBACK.after', message: expect.stringContaining('years, months or weeks') }]);
+    const ages = overrideIssues({ deadlines: { RESOLUTION: { after: 'P300000Y' } } });
+    expect(ages).toEqual([{ path: 'deadlines.RESOLUTION.after', message: expect.stringContaining('at most P366D') }]);
+    // Without a base the entry's own clock is used, and calendar time when it names none.
+    expect(paths(validatePolicyOverrides({ deadlines: { CUSTOMER_REPLY: { after: 'P5000000D', businessTime: true } } })))
+      .toEqual(['deadlines.CUSTOMER_REPLY.after']);
+    expect(paths(validatePolicyOverrides({ deadlines: { RESOLUTION: { after: 'P300000Y' } } }))).toEqual(['deadlines.RESOLUTION.after']);
+  });
+
+  it('business time: up to 90 working days, hours counting 8 to a day; no years, months or weeks', () => {
+    const at = (after: string) => paths(overrideIssues({ deadlines: { REPORT: { after, businessTime: true } } }));
+    for (const ok of ['P90D', 'PT720H', 'P45DT360H', 'P89DT8H', 'PT43200M', 'P1DT4H30M']) expect([ok, at(ok)]).toEqual([ok, []]);
+    for (const bad of ['P91D', 'P90DT1S', 'PT721H', 'P89DT9H', 'PT43201M', 'P1W', 'P1M', 'P1Y']) {
+      expect([bad, at(bad)]).toEqual([bad, ['deadlines.REPORT.after']]);
+    }
+    // The clock may come from the preset: REPORT runs on business time in pm-branch.
+    expect(paths(overrideIssues({ deadlines: { REPORT: { after: 'P100D' } } }))).toEqual(['deadlines.REPORT.after']);
+    // …or switch it: the same P100D is fine on calendar time.
+    expect(overrideIssues({ deadlines: { REPORT: { after: 'P100D', businessTime: false } } })).toEqual([]);
+    // Complete documents (stored policies) are held to the same bounds.
+    const doc = presetPolicy('training');
+    doc.deadlines.RESOLUTION.after = 'P91D';
+    expect(paths(validatePolicy(doc))).toEqual(['deadlines.RESOLUTION.after']);
+  });
+
+  it('calendar time: up to 366 days, a year counting 366 days and a month 31', () => {
+    const at = (after: string) => paths(overrideIssues({ deadlines: { CALLBACK: { after, businessTime: false } } }));
+    for (const ok of ['P366D', 'P1Y', 'P52W', 'PT8784H', 'P11M', 'P365DT24H']) expect([ok, at(ok)]).toEqual([ok, []]);
+    for (const bad of ['P367D', 'P1Y1D', 'P12M', 'P53W', 'PT8785H', 'P366DT1S', 'P2Y']) {
+      expect([bad, at(bad)]).toEqual([bad, ['deadlines.CALLBACK.after']]);
+    }
+  });
+
+  it('bounds offHoursAfter like after', () => {
+    expect(overrideIssues({ deadlines: { FORWARD: { offHoursAfter: 'P90D' } } })).toEqual([]);
+    expect(overrideIssues({ deadlines: { FORWARD: { offHoursAfter: 'P91D' } } }))
+      .toEqual([{ path: 'deadlines.FORWARD.offHoursAfter', message: expect.stringContaining('at most P90D') }]);
+  });
+
+  it('refuses an absurdly long duration text before parsing it', () => {
+    const long = `P${'9'.repeat(100_000)}D`;
+    expect(overrideIssues({ deadlines: { CALLBACK: { after: long } } }))
+      .toEqual([{ path: 'deadlines.CALLBACK.after', message: expect.stringContaining('too long for a duration') }]);
+    expect(isPolicyDuration(long)).toBe(false);
+    // 20 digits parses past Number.MAX_SAFE_INTEGER: still refused at the path, never a throw.
+    expect(paths(overrideIssues({ deadlines: { CALLBACK: { after: 'P99999999999999999999D' } } }))).toEqual(['deadlines.CALLBACK.after']);
+  });
+
+  it('bounds severity windows and ages to 366 days', () => {
+    expect(overrideIssues({ severity: { sameMatterWindow: 'P366D' } })).toEqual([]);
+    expect(overrideIssues({ severity: { sameMatterWindow: 'P367D' } }))
+      .toEqual([{ path: 'severity.sameMatterWindow', message: expect.stringContaining('at most P366D') }]);
+    expect(paths(overrideIssues({ severity: { unresolvedMajorAfter: 'PT8785H' } }))).toEqual(['severity.unresolvedMajorAfter']);
+    expect(paths(overrideIssues({ severity: { unresolvedHotAfter: 'P5000000D' } }))).toEqual(['severity.unresolvedHotAfter']);
+  });
+
+  it('bounds severity counts and amounts', () => {
+    expect(overrideIssues({ severity: { collectiveHouseholdsMajor: 100_000, sameMatterComplainantsHot: 100_000, lossYuanMajor: 1_000_000_000 } }))
+      .toEqual([]);
+    expect(paths(overrideIssues({ severity: { collectiveHouseholdsMajor: 100_001 } }))).toEqual(['severity.collectiveHouseholdsMajor']);
+    expect(paths(overrideIssues({ severity: { sameMatterComplaintsMajor: Number.MAX_SAFE_INTEGER } }))).toEqual(['severity.sameMatterComplaintsMajor']);
+    expect(overrideIssues({ severity: { lossYuanMajor: 1_000_000_001 } }))
+      .toEqual([{ path: 'severity.lossYuanMajor', message: expect.stringContaining('from 0 to 1000000000') }]);
+    expect(paths(overrideIssues({ severity: { lossYuanMajor: Infinity } }))).toEqual(['severity.lossYuanMajor']);
+  });
+
+  it('refuses an overrides document with too many keys with one issue at the root', () => {
+    const many: Record<string, number> = {};
+    for (let i = 0; i < 100_000; i++) many[`k${i}`] = i;
+    expect(validatePolicyOverrides({ deadlines: many })).toEqual([{ path: POLICY_ROOT_PATH, message: expect.stringContaining('more than 200 keys') }]);
+    expect(validatePolicyOverrides({ severity: { lossYuanMajor: [new Array(300).fill(1)] } })).toEqual([{ path: POLICY_ROOT_PATH, message: expect.any(String) }]);
+    // Deep nesting is counted without recursion.
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = { a: deep };
+    expect(paths(validatePolicyOverrides({ callback: deep }))).toEqual([POLICY_ROOT_PATH]);
+    // A full override of every field stays under the cap.
+    const full = { deadlines: {} as Record<string, unknown>, severity: { ...base.severity }, callback: { ...base.callback } };
+    for (const kind of DEADLINE_KINDS) full.deadlines[kind] = { ...base.deadlines[kind], enabled: true };
+    expect(validatePolicyOverrides(full, base)).toEqual([]);
+  });
+
+  it('every preset stays within the bounds', () => {
+    for (const name of POLICY_PRESETS) expect(resolvePolicy(name, {}).issues).toEqual([]);
+  });
+});

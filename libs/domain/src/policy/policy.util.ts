@@ -1,7 +1,8 @@
 import { DEADLINE_KINDS } from '../enums';
 import type { DeadlineKind } from '../enums';
 import {
-  hasFixedLength, isZeroDuration, parsePolicyDuration, policyDurationToMs,
+  MAX_POLICY_DURATION_CHARS, MAX_SEVERITY_DURATION_DAYS, deadlineDurationProblem, hasFixedLength, isZeroDuration,
+  parsePolicyDuration, policyDurationToMs,
 } from './policy-duration.util';
 import { POLICY_PRESETS } from './policy.types';
 import type {
@@ -12,8 +13,27 @@ import pmBranch from './presets/pm-branch.json';
 import training from './presets/training.json';
 import vankeSh from './presets/vanke-sh.json';
 
+// The duration bounds, for callers that cite them (README, deadline engine).
+export {
+  BUSINESS_HOURS_PER_DAY_FOR_BOUNDS, MAX_BUSINESS_DEADLINE_DAYS, MAX_CALENDAR_DEADLINE_DAYS, MAX_POLICY_DURATION_CHARS,
+  MAX_SEVERITY_DURATION_DAYS,
+} from './policy-duration.util';
+
 /** The JSON path of a problem with the overrides document as a whole. */
 export const POLICY_ROOT_PATH = '$';
+
+/**
+ * The most keys (object keys and array items, at every depth) an overrides document may hold.
+ * Overriding every field of every deadline kind, severity and callback takes 88; the cap stops
+ * a document of millions of unknown keys (one issue each) before it is walked.
+ */
+export const MAX_POLICY_OVERRIDE_KEYS = 200;
+
+/** The largest household or complaint count a severity threshold may name. */
+export const MAX_SEVERITY_COUNT = 100_000;
+
+/** The largest economic loss, in yuan, a severity threshold may name (one billion). */
+export const MAX_SEVERITY_LOSS_YUAN = 1_000_000_000;
 
 const DEADLINE_RULES = ['OFF_HOURS_AFTER_START', 'SAME_DAY', 'END_OF_DAY', 'CUSTOMER_DEADLINE_IF_EARLIER'] as const;
 const CALLBACK_REQUIRED_FOR = ['ALL', 'VALID'] as const;
@@ -73,8 +93,13 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-const duration: Check = (v) =>
-  parsePolicyDuration(v) ? null : `is not an ISO-8601 duration such as PT30M, PT4H or P2D (got ${describe(v)})`;
+const duration: Check = (v) => {
+  if (parsePolicyDuration(v)) return null;
+  if (typeof v === 'string' && v.length > MAX_POLICY_DURATION_CHARS) {
+    return `is too long for a duration (at most ${MAX_POLICY_DURATION_CHARS} characters, e.g. P2D or PT4H)`;
+  }
+  return `is not an ISO-8601 duration such as PT30M, PT4H or P2D (got ${describe(v)})`;
+};
 
 // Used where the length is turned into milliseconds (severity windows): no years or months.
 const fixedDuration: Check = (v) => {
@@ -82,16 +107,23 @@ const fixedDuration: Check = (v) => {
   if (!parts) return duration(v);
   if (!hasFixedLength(parts)) return 'must be in weeks, days, hours, minutes or seconds (years and months have no fixed length; use e.g. P30D)';
   if (isZeroDuration(parts)) return 'must be longer than zero';
+  if (policyDurationToMs(parts) > MAX_SEVERITY_DURATION_DAYS * 86_400_000) {
+    return `is too long: at most P${MAX_SEVERITY_DURATION_DAYS}D (got ${describe(v)})`;
+  }
   return null;
 };
 
 const bool: Check = (v) => (typeof v === 'boolean' ? null : `must be true or false (got ${describe(v)})`);
 
 const positiveInteger: Check = (v) =>
-  typeof v === 'number' && Number.isInteger(v) && v > 0 ? null : `must be a positive integer (got ${describe(v)})`;
+  typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= MAX_SEVERITY_COUNT
+    ? null
+    : `must be a positive integer up to ${MAX_SEVERITY_COUNT} (got ${describe(v)})`;
 
 const nonNegativeNumber: Check = (v) =>
-  typeof v === 'number' && Number.isFinite(v) && v >= 0 ? null : `must be a number of yuan, zero or more (got ${describe(v)})`;
+  typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= MAX_SEVERITY_LOSS_YUAN
+    ? null
+    : `must be a number of yuan from 0 to ${MAX_SEVERITY_LOSS_YUAN} (got ${describe(v)})`;
 
 function oneOf(values: readonly string[]): Check {
   return (v) => (typeof v === 'string' && values.includes(v) ? null : `must be one of ${values.join(', ')} (got ${describe(v)})`);
@@ -173,7 +205,13 @@ function checkDeadlines(value: unknown, mode: Mode, issues: PolicyIssue[]): void
       issues.push({ path: `deadlines.${kind}`, message: `unknown deadline kind; expected one of ${DEADLINE_KINDS.join(', ')}` });
       continue;
     }
+    const before = issues.length;
     checkFields(rule, `deadlines.${kind}`, DEADLINE_FIELDS, mode, issues);
+    // Bounds need the clock; an override that does not name it is bounded here as calendar time
+    // (the looser bound) and again, on its real clock, in the merged policy's coherence check.
+    if (issues.length === before && isPlainObject(rule)) {
+      issues.push(...deadlineBoundIssues(rule, `deadlines.${kind}`, rule.businessTime === true));
+    }
   }
   if (mode === 'document') {
     for (const kind of DEADLINE_KINDS) {
@@ -182,10 +220,43 @@ function checkDeadlines(value: unknown, mode: Mode, issues: PolicyIssue[]): void
   }
 }
 
+/** True when `doc` holds more than `limit` keys and array items at every depth (stops counting past it). */
+function exceedsKeyCount(doc: unknown, limit: number): boolean {
+  let count = 0;
+  const stack: unknown[] = [doc];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object') continue;
+    const children = Array.isArray(v) ? v : Object.values(v);
+    count += children.length;
+    if (count > limit) return true;
+    stack.push(...children);
+  }
+  return false;
+}
+
+/** Issues of the duration bounds of one deadline rule on the given clock. */
+function deadlineBoundIssues(rule: Record<string, unknown>, path: string, businessTime: boolean): PolicyIssue[] {
+  const issues: PolicyIssue[] = [];
+  for (const key of ['after', 'offHoursAfter'] as const) {
+    const parts = parsePolicyDuration(rule[key]);
+    const problem = parts && deadlineDurationProblem(parts, businessTime);
+    if (problem) issues.push({ path: `${path}.${key}`, message: `${problem} (got ${describe(rule[key])})` });
+  }
+  return issues;
+}
+
 function checkShape(doc: unknown, mode: Mode): PolicyIssue[] {
   const issues: PolicyIssue[] = [];
   if (!isPlainObject(doc)) {
     return [{ path: POLICY_ROOT_PATH, message: `the policy ${mode === 'override' ? 'overrides' : 'document'} must be a JSON object (got ${describe(doc)})` }];
+  }
+  if (exceedsKeyCount(doc, MAX_POLICY_OVERRIDE_KEYS)) {
+    return [{
+      path: POLICY_ROOT_PATH,
+      message: `the policy ${mode === 'override' ? 'overrides have' : 'document has'} more than ${MAX_POLICY_OVERRIDE_KEYS} keys; `
+        + 'overriding every field of every deadline kind, severity and callback takes fewer than 100',
+    }];
   }
   for (const [key, v] of Object.entries(doc)) {
     if (key === 'preset') {
@@ -219,7 +290,9 @@ function checkShape(doc: unknown, mode: Mode): PolicyIssue[] {
 /**
  * Problems that span fields of a complete, well-typed policy: OFF_HOURS_AFTER_START without
  * `offHoursAfter` (or `offHoursAfter` without that rule), a zero `after` on a deadline that has no
- * end-of-day rule, a HOT threshold that is not below its MAJOR counterpart.
+ * end-of-day rule, a deadline duration beyond the bound of its clock (business time: at most
+ * MAX_BUSINESS_DEADLINE_DAYS working days and no years, months or weeks; calendar time: at most
+ * MAX_CALENDAR_DEADLINE_DAYS days), a HOT threshold that is not below its MAJOR counterpart.
  */
 export function policyCoherenceIssues(policy: Policy): PolicyIssue[] {
   const issues: PolicyIssue[] = [];
@@ -236,6 +309,7 @@ export function policyCoherenceIssues(policy: Policy): PolicyIssue[] {
     if (after && isZeroDuration(after) && !DAY_RULES.includes(rule.rule) && rule.enabled !== false) {
       issues.push({ path: `${path}.after`, message: 'must be longer than zero unless rule is SAME_DAY or END_OF_DAY (use enabled: false to switch the deadline off)' });
     }
+    issues.push(...deadlineBoundIssues(rule as unknown as Record<string, unknown>, path, rule.businessTime));
   }
   const s = policy.severity;
   if (s.collectiveHouseholdsHot !== null && s.collectiveHouseholdsHot >= s.collectiveHouseholdsMajor) {

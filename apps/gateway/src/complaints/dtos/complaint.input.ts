@@ -1,7 +1,7 @@
 import { ArgsType, Field, Float, ID, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import {
-  IsArray, IsBoolean, IsDate, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxDate, Min, ValidateNested,
+  ArrayMaxSize, IsArray, IsBoolean, IsDate, IsIn, IsInt, IsNumber, IsOptional, IsUUID, Matches, Max, Min, ValidateNested,
 } from 'class-validator';
 import {
   CALLBACK_METHODS, CATEGORIES, CHANNELS, COMPLAINT_KINDS, COMPLAINT_STATUSES, CallbackMethod, Category, Channel,
@@ -11,75 +11,76 @@ import {
   CallbackMethodEnum, CategoryEnum, ChannelEnum, ComplaintKindEnum, ComplaintStatusEnum, ResponsibilityEnum, SeverityEnum,
   ValidityEnum,
 } from '../../common/enums.graphql';
+import { CUSTOMER_DEADLINE_WINDOW, FILTER_YEARS, FreeText, InYears, InstantWithin, RECEIVED_AT_WINDOW } from '../../common/input-rules';
 
 // Mainland mobile, landline with area code and extension, or an international number.
 const PHONE = /^\+?[0-9][0-9 ()-]{5,19}[0-9](\s*(ext\.?|x|转)\s*[0-9]{1,6})?$/i;
-// Clock skew between the client's device and ours is tolerated for "not in the future".
-const FUTURE_TOLERANCE_MS = 2 * 60 * 1000;
-const notAfterNow = (): Date => new Date(Date.now() + FUTURE_TOLERANCE_MS);
+const LINE = { singleLine: true } as const;
+// The largest economic loss a complaint may claim, in yuan.
+const MAX_LOSS_YUAN = 10_000_000_000;
 
 @InputType('ComplainantInput')
 export class ComplainantInput {
-  @Field() @IsString() @Length(1, 100, { message: 'name must be 1 to 100 characters' }) name!: string;
+  @Field() @FreeText({ max: 100, ...LINE }) name!: string;
   @Field(() => String, { nullable: true }) @IsOptional() @Matches(PHONE, { message: 'phone must be a phone number, e.g. 13800138000 or 020-12345678' }) phone?: string | null;
-  @Field(() => String, { nullable: true }) @IsOptional() @Length(1, 100, { message: 'unit must be 1 to 100 characters' }) unit?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @FreeText({ max: 100, ...LINE }) unit?: string | null;
 }
 
 @InputType('SubmitComplaintInput')
 export class SubmitComplaintInput {
   @Field({ description: 'the same key twice returns the same complaint, never two' })
-  @IsString() @Length(1, 200, { message: 'idempotencyKey must be 1 to 200 characters' }) idempotencyKey!: string;
+  @FreeText({ max: 200, ...LINE }) idempotencyKey!: string;
   @Field(() => ID) @IsUUID('all', { message: 'branchId must be an id' }) branchId!: string;
   @Field(() => ChannelEnum) @IsIn(CHANNELS) channel!: Channel;
   @Field(() => ComplaintKindEnum) @IsIn(COMPLAINT_KINDS) kind!: ComplaintKind;
   @Field(() => CategoryEnum) @IsIn(CATEGORIES) category!: Category;
-  @Field({ description: '1..5000 chars' }) @IsString() @Length(1, 5000, { message: 'description must be 1 to 5000 characters' }) description!: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @Length(1, 2000, { message: 'demand must be 1 to 2000 characters' }) demand?: string | null;
-  @Field(() => String, { nullable: true }) @IsOptional() @Length(1, 500, { message: 'location must be 1 to 500 characters' }) location?: string | null;
+  @Field({ description: '1..5000 chars' }) @FreeText({ max: 5000 }) description!: string;
+  @Field(() => String, { nullable: true }) @IsOptional() @FreeText({ max: 2000 }) demand?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @FreeText({ max: 500, ...LINE }) location?: string | null;
   @Field(() => ComplainantInput) @ValidateNested() @Type(() => ComplainantInput) complainant!: ComplainantInput;
-  @Field(() => Int, { nullable: true, description: 'default 1' }) @IsOptional() @IsInt() @Min(1, { message: 'householdsAffected must be at least 1' }) @Max(100000) householdsAffected?: number | null;
-  @Field(() => Float, { nullable: true, description: 'economic loss claimed, if any' }) @IsOptional() @IsNumber() @Min(0, { message: 'lossAmountYuan must not be negative' }) lossAmountYuan?: number | null;
+  @Field(() => Int, { nullable: true, description: 'default 1' }) @IsOptional() @IsInt() @Min(1, { message: 'householdsAffected must be at least 1' }) @Max(100000, { message: 'householdsAffected must be at most 100000' }) householdsAffected?: number | null;
+  @Field(() => Float, { nullable: true, description: 'economic loss claimed, if any' }) @IsOptional() @IsNumber() @Min(0, { message: 'lossAmountYuan must not be negative' }) @Max(MAX_LOSS_YUAN, { message: `lossAmountYuan must be at most ${MAX_LOSS_YUAN}` }) lossAmountYuan?: number | null;
   @Field(() => Boolean, { nullable: true }) @IsOptional() @IsBoolean() injury?: boolean | null;
   @Field(() => Boolean, { nullable: true }) @IsOptional() @IsBoolean() mediaExposure?: boolean | null;
   @Field(() => Boolean, { nullable: true }) @IsOptional() @IsBoolean() litigation?: boolean | null;
   @Field(() => Boolean, { nullable: true }) @IsOptional() @IsBoolean() emergency?: boolean | null;
   @Field(() => Date, { nullable: true, description: 'default now; must not be in the future' })
-  @IsOptional() @Type(() => Date) @IsDate() @MaxDate(notAfterNow, { message: 'receivedAt must not be in the future' }) receivedAt?: Date | null;
+  @IsOptional() @Type(() => Date) @IsDate() @InstantWithin(RECEIVED_AT_WINDOW) receivedAt?: Date | null;
   @Field(() => Date, { nullable: true, description: "the customer's own deadline for a resolution; the RESOLUTION deadline takes it when earlier (policy)" })
-  @IsOptional() @Type(() => Date) @IsDate() customerDeadline?: Date | null;
+  @IsOptional() @Type(() => Date) @IsDate() @InstantWithin(CUSTOMER_DEADLINE_WINDOW) customerDeadline?: Date | null;
 }
 
 @InputType('ComplaintFilter')
 export class ComplaintFilter {
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID('all', { message: 'companyId must be an id' }) companyId?: string | null;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID('all', { message: 'branchId must be an id' }) branchId?: string | null;
-  @Field(() => [ComplaintStatusEnum], { nullable: true }) @IsOptional() @IsArray() @IsIn(COMPLAINT_STATUSES, { each: true }) status?: ComplaintStatus[] | null;
-  @Field(() => [SeverityEnum], { nullable: true }) @IsOptional() @IsArray() @IsIn(SEVERITIES, { each: true }) severity?: Severity[] | null;
-  @Field(() => [CategoryEnum], { nullable: true }) @IsOptional() @IsArray() @IsIn(CATEGORIES, { each: true }) category?: Category[] | null;
+  @Field(() => [ComplaintStatusEnum], { nullable: true }) @IsOptional() @IsArray() @ArrayMaxSize(COMPLAINT_STATUSES.length, { message: `status lists at most ${COMPLAINT_STATUSES.length} statuses` }) @IsIn(COMPLAINT_STATUSES, { each: true }) status?: ComplaintStatus[] | null;
+  @Field(() => [SeverityEnum], { nullable: true }) @IsOptional() @IsArray() @ArrayMaxSize(SEVERITIES.length, { message: `severity lists at most ${SEVERITIES.length} severities` }) @IsIn(SEVERITIES, { each: true }) severity?: Severity[] | null;
+  @Field(() => [CategoryEnum], { nullable: true }) @IsOptional() @IsArray() @ArrayMaxSize(CATEGORIES.length, { message: `category lists at most ${CATEGORIES.length} categories` }) @IsIn(CATEGORIES, { each: true }) category?: Category[] | null;
   @Field(() => Boolean, { nullable: true, description: 'some deadline breached and not yet met' }) @IsOptional() @IsBoolean() overdue?: boolean | null;
-  @Field(() => Date, { nullable: true }) @IsOptional() @Type(() => Date) @IsDate() receivedFrom?: Date | null;
-  @Field(() => Date, { nullable: true }) @IsOptional() @Type(() => Date) @IsDate() receivedTo?: Date | null;
-  @Field(() => String, { nullable: true }) @IsOptional() @Length(1, 200, { message: 'text must be 1 to 200 characters' }) text?: string | null;
+  @Field(() => Date, { nullable: true }) @IsOptional() @Type(() => Date) @IsDate() @InYears(FILTER_YEARS.from, FILTER_YEARS.to) receivedFrom?: Date | null;
+  @Field(() => Date, { nullable: true }) @IsOptional() @Type(() => Date) @IsDate() @InYears(FILTER_YEARS.from, FILTER_YEARS.to) receivedTo?: Date | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @FreeText({ max: 200, ...LINE }) text?: string | null;
 }
 
 @ArgsType()
 export class ComplaintsArgs {
   @Field(() => ComplaintFilter, { nullable: true }) @IsOptional() @ValidateNested() @Type(() => ComplaintFilter) filter?: ComplaintFilter | null;
   @Field(() => Int, { defaultValue: 20, nullable: true }) @IsOptional() @IsInt() @Min(1, { message: 'first must be between 1 and 100' }) @Max(100, { message: 'first must be between 1 and 100' }) first?: number | null = 20;
-  @Field(() => String, { nullable: true }) @IsOptional() @IsString() after?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @FreeText({ max: 500, ...LINE }) after?: string | null;
 }
 
 @ArgsType()
 export class QueueArgs {
   @Field(() => Int, { defaultValue: 20, nullable: true }) @IsOptional() @IsInt() @Min(1, { message: 'first must be between 1 and 100' }) @Max(100, { message: 'first must be between 1 and 100' }) first?: number | null = 20;
-  @Field(() => String, { nullable: true }) @IsOptional() @IsString() after?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @FreeText({ max: 500, ...LINE }) after?: string | null;
 }
 
 @ArgsType()
 export class DispatchArgsInput {
   @Field(() => ID) @IsUUID('all', { message: 'id must be an id' }) id!: string;
   @Field(() => ID) @IsUUID('all', { message: 'assigneeId must be an id' }) assigneeId!: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @Length(1, 2000, { message: 'note must be 1 to 2000 characters' }) note?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @FreeText({ max: 2000 }) note?: string | null;
 }
 
 @ArgsType()
@@ -89,7 +90,7 @@ export class IdArgs {
 
 @ArgsType()
 export class FollowUpArgsInput extends IdArgs {
-  @Field() @Length(1, 2000, { message: 'note must be 1 to 2000 characters' }) note!: string;
+  @Field() @FreeText({ max: 2000 }) note!: string;
   @Field() @IsBoolean() customerInformed!: boolean;
 }
 
@@ -97,12 +98,12 @@ export class FollowUpArgsInput extends IdArgs {
 export class ValidityArgsInput extends IdArgs {
   @Field(() => ValidityEnum) @IsIn(VALIDITIES) validity!: Validity;
   @Field(() => ResponsibilityEnum) @IsIn(RESPONSIBILITIES) responsibility!: Responsibility;
-  @Field() @Length(1, 2000, { message: 'reason must be 1 to 2000 characters' }) reason!: string;
+  @Field() @FreeText({ max: 2000 }) reason!: string;
 }
 
 @ArgsType()
 export class ResolveArgsInput extends IdArgs {
-  @Field() @Length(1, 5000, { message: 'resolution must be 1 to 5000 characters' }) resolution!: string;
+  @Field() @FreeText({ max: 5000 }) resolution!: string;
   @Field(() => Boolean, { nullable: true }) @IsOptional() @IsBoolean() customerSigned?: boolean | null;
 }
 
@@ -110,17 +111,17 @@ export class ResolveArgsInput extends IdArgs {
 export class CallbackArgsInput extends IdArgs {
   @Field(() => CallbackMethodEnum) @IsIn(CALLBACK_METHODS) method!: CallbackMethod;
   @Field() @IsBoolean() satisfied!: boolean;
-  @Field(() => String, { nullable: true }) @IsOptional() @Length(1, 2000, { message: 'comment must be 1 to 2000 characters' }) comment?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @FreeText({ max: 2000 }) comment?: string | null;
 }
 
 @ArgsType()
 export class SpecialReportArgsInput extends IdArgs {
-  @Field() @Length(1, 5000, { message: 'whatHappened must be 1 to 5000 characters' }) whatHappened!: string;
-  @Field() @Length(1, 5000, { message: 'rootCause must be 1 to 5000 characters' }) rootCause!: string;
-  @Field() @Length(1, 5000, { message: 'preventiveMeasures must be 1 to 5000 characters' }) preventiveMeasures!: string;
+  @Field() @FreeText({ max: 5000 }) whatHappened!: string;
+  @Field() @FreeText({ max: 5000 }) rootCause!: string;
+  @Field() @FreeText({ max: 5000 }) preventiveMeasures!: string;
 }
 
 @ArgsType()
 export class WithdrawArgsInput extends IdArgs {
-  @Field() @Length(1, 2000, { message: 'reason must be 1 to 2000 characters' }) reason!: string;
+  @Field() @FreeText({ max: 2000 }) reason!: string;
 }
