@@ -4,6 +4,7 @@
 //   BENCH_CONCURRENCY (16)   concurrent GraphQL clients
 //   BENCH_LIST_QUERIES (300) complaints(first: 20) queries in the list section
 //   BENCH_VERBOSE=1          echo the worker's and gateway's own output
+//   BENCH_NOISY_* / BENCH_LIMITS_ITERATIONS   see sections/noisy-neighbour.ts, sections/limits-cost.ts
 //   npm run bench -- --only intake,memory    run some sections only
 //
 // Starts its own stack (scripts/bench/stack.ts), runs the sections of scripts/bench/sections/ in
@@ -61,6 +62,10 @@ async function bench(sup: Supervisor, say: Say): Promise<{ code: number; reason:
       const dispatcher = (globalThis as Record<symbol, { destroy?: () => Promise<void> } | undefined>)[Symbol.for('undici.globalDispatcher.1')];
       await dispatcher?.destroy?.().catch(() => undefined);
     });
+    // The per-minute rate limits would throttle the bench's own load (one user submits hundreds of
+    // complaints); per-tenant concurrency limits stay on, as fair sharing is what `noisy` measures.
+    process.env.RATE_LIMIT_USER_PER_MIN ??= '1000000';
+    process.env.RATE_LIMIT_TENANT_PER_MIN ??= '1000000';
     say('starting the bench stack (own Temporal, scratch database, worker + gateway as child processes)…');
     ctx.stack = await startBenchStack(sup, say);
   }

@@ -13,7 +13,7 @@
 //
 // Also: JWT_SECRET (else a generated development secret in .data/jwt-secret), TEMPORAL_NAMESPACE,
 // TEMPORAL_UI_URL (shown for an external Temporal), SEED_DEMO=0 (no demo tenant), TEMPORAL_LOG=1
-// (echo the dev server's own output).
+// (echo the dev server's own output), GRAPHQL_DEV=0 (no GraphiQL or introspection; on by default here).
 //
 // The building blocks (Supervisor, ChildService, startTemporal, startPostgres, …) are exported
 // for the bench, which runs the same stack in a scratch database.
@@ -569,7 +569,11 @@ async function start(sup: Supervisor, say: Say): Promise<void> {
   sup.checkpoint();
 
   const gatewayPort = await choosePort(ports.gateway, 'GraphQL gateway', say);
-  const env = serviceEnv({ databaseUrl, temporalAddress: temporal.address, namespace: temporal.namespace, jwtSecret: secret.secret, port: gatewayPort });
+  // Development mode (GraphiQL, introspection) for the local product; GRAPHQL_DEV=0 turns it off.
+  const env = serviceEnv({
+    databaseUrl, temporalAddress: temporal.address, namespace: temporal.namespace, jwtSecret: secret.secret, port: gatewayPort,
+    extra: { GRAPHQL_DEV: process.env.GRAPHQL_DEV ?? '1' },
+  });
   say('starting the worker and the gateway…');
   const worker = startService(sup, { name: 'worker', entry: 'apps/worker/src/main.ts', env, color: 'cyan', stopOrder: STOP_ORDER.worker, graceMs: 20_000 });
   const gateway = startService(sup, { name: 'gateway', entry: 'apps/gateway/src/main.ts', env, color: 'magenta', stopOrder: STOP_ORDER.gateway });

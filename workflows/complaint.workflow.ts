@@ -1,18 +1,19 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import {
-  ApplicationFailure, allHandlersFinished, condition, continueAsNew, proxyActivities, proxyLocalActivities, setHandler,
-  workflowInfo,
+  ActivityFailure, ApplicationFailure, allHandlersFinished, condition, continueAsNew, patched, proxyActivities, proxyLocalActivities,
+  setHandler, workflowInfo,
 } from '@temporalio/workflow';
 // Relative imports only: path aliases do not resolve inside the workflow bundle.
 import type { DeadlineKind } from '../libs/domain/src/enums';
-import { computeDueAt } from '../libs/domain/src/deadlines/deadline.util';
+import { computeDueAt, tryComputeDueAt } from '../libs/domain/src/deadlines/deadline.util';
 import { DEADLINE_PLAN, LifecycleMoment, deadlinesMetBy, deadlinesStartedBy } from '../libs/domain/src/deadlines/deadline-plan.util';
 import { ComplaintAction, isTerminal, transitionError } from '../libs/domain/src/lifecycle/lifecycle.util';
 import { classifySeverity } from '../libs/domain/src/severity/severity.util';
 import type { ComplaintActivities } from '../apps/worker/src/activities/complaint.activities.types';
 import {
-  ActionBase, ActionResult, CallbackArgs, ComplaintState, ComplaintWorkflowInput, DeadlineState, DispatchArgs, FollowUpArgs,
-  INVALID_TRANSITION, ResolveArgs, SpecialReportArgs, TimelineEventRecord, ValidityArgs, WithdrawArgs,
+  ActionBase, ActionResult, CallbackArgs, ComplaintState, ComplaintWorkflowInput, DATA_REJECTED, DeadlineState, DispatchArgs,
+  FollowUpArgs, INVALID_TRANSITION, PROJECTION_FAILED, REGISTRATION_FAILED, ResolveArgs, SpecialReportArgs, TimelineEventRecord,
+  ValidityArgs, WithdrawArgs,
 } from './shared/complaint.types';
 import {
   acknowledgeUpdate, calendarChangedSignal, callbackUpdate, dispatchUpdate, followUpUpdate, intakeUpdate, resolveUpdate,
@@ -26,10 +27,23 @@ const acts = proxyActivities<ComplaintActivities>({
 });
 // The read-model writes are short and idempotent: as local activities they run inside the workflow
 // task, saving a round trip through the server on every step (re-run safely if the task is retried).
+// A database that is down is retried for ever; a write that can never succeed (the activity says
+// DATA_REJECTED, or a programming error) fails at once so the workflow can contain it.
 const writes = proxyLocalActivities<ComplaintActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
+  retry: {
+    initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2,
+    nonRetryableErrorTypes: [DATA_REJECTED, 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError'],
+  },
 });
+
+// Behaviour changes to running workflows (see patched() in the Temporal docs).
+/** A deadline the engine cannot compute falls back to a safe due time and records DEADLINE_UNCOMPUTABLE. */
+const PATCH_UNCOMPUTABLE_DEADLINE = 'uncomputable-deadline-falls-back';
+/** A write that failed for good refuses the action, restores the state and records PROJECTION_FAILED. */
+const PATCH_PROJECTION_FAILURE = 'projection-failure-contained';
+/** A registration that failed for good answers intake with REGISTRATION_FAILED and ends the workflow. */
+const PATCH_REGISTRATION_FAILURE = 'registration-failure-ends-intake';
 
 const DEFAULT_MAX_HISTORY_EVENTS = 2000;
 
@@ -87,6 +101,8 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   let changes = 0;
   // True once the complaint's row and first events are written: intake answers only then.
   let recorded = state.reference !== null;
+  // Set when registration failed for good: intake answers with it and the workflow ends failed.
+  let registrationFailure: string | null = null;
 
   const emit = (type: string, actor: string | null, data: Record<string, unknown> = {}): void => {
     state.seq += 1;
@@ -113,15 +129,71 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     await writes.persistComplaint({ tenantId: input.tenantId, complaintId: input.complaintId, state: snapshot(), events });
   };
   const snapshot = (): ComplaintState => JSON.parse(JSON.stringify(state)) as ComplaintState;
+  /** Puts the state back as it was (a refused action leaves no trace in it). */
+  const restore = (saved: ComplaintState): void => {
+    for (const key of Object.keys(state)) delete (state as unknown as Record<string, unknown>)[key];
+    Object.assign(state, saved);
+    changes += 1;
+  };
+
+  // --- writes that fail for good -----------------------------------------------------------------
+  // A local activity's final failure reaches the workflow as the activity's ApplicationFailure itself
+  // (a scheduled activity's as an ActivityFailure wrapping it): both mean "will not succeed on retry".
+  const isFinalWriteFailure = (err: unknown): err is ActivityFailure | ApplicationFailure =>
+    err instanceof ActivityFailure || err instanceof ApplicationFailure;
+  const failureOf = (err: ActivityFailure | ApplicationFailure): { type: string; message: string } => {
+    if (err instanceof ApplicationFailure) return { type: err.type ?? 'Error', message: err.message };
+    const cause = err.cause;
+    if (cause instanceof ApplicationFailure) return { type: cause.type ?? 'Error', message: cause.message };
+    return { type: cause?.name ?? 'Error', message: cause?.message ?? err.message };
+  };
+  /** The visible trace: an ALERT in the worker's log and, once the complaint has a row, a PROJECTION_FAILED event. */
+  const recordFailure = async (step: string, err: ActivityFailure | ApplicationFailure): Promise<void> => {
+    const { type, message } = failureOf(err);
+    let event: TimelineEventRecord | null = null;
+    if (recorded) {
+      state.seq += 1;
+      event = { seq: state.seq, at: Date.now(), type: 'PROJECTION_FAILED', actor: 'system', data: { step, failureType: type, failure: message } };
+    }
+    try {
+      await writes.recordProjectionFailure({
+        tenantId: input.tenantId, complaintId: input.complaintId, reference: state.reference, event, step, failureType: type, failureMessage: message,
+      });
+    } catch {
+      // The activity logs its ALERT before writing; a trace that cannot be written must not wedge the complaint.
+    }
+  };
+  /** flush() for system steps (timers, calendar, analysis): a write that fails for good is recorded, not retried for ever. */
+  const commit = async (step: string): Promise<void> => {
+    if (!patched(PATCH_PROJECTION_FAILURE)) return flush();
+    try {
+      await flush();
+    } catch (err) {
+      if (!isFinalWriteFailure(err)) throw err;
+      await recordFailure(step, err);
+    }
+  };
 
   // --- deadlines -------------------------------------------------------------------------------
-  const dueFor = (d: Pick<DeadlineState, 'kind' | 'anchorAt'>): number =>
-    computeDueAt(input.policy.deadlines[d.kind], d.anchorAt, state.calendar, { customerDeadlineMs: input.intake.customerDeadline ?? undefined });
+  type Due = { dueAt: number | null; problem: { reason: string; message: string } | null };
+  const dueFor = (d: Pick<DeadlineState, 'kind' | 'anchorAt'>): Due => {
+    const rule = input.policy.deadlines[d.kind];
+    const opts = { customerDeadlineMs: input.intake.customerDeadline ?? undefined };
+    if (!patched(PATCH_UNCOMPUTABLE_DEADLINE)) return { dueAt: computeDueAt(rule, d.anchorAt, state.calendar, opts), problem: null };
+    const r = tryComputeDueAt(rule, d.anchorAt, state.calendar, opts);
+    return r.ok ? { dueAt: r.dueAt, problem: null } : { dueAt: r.fallbackDueAt, problem: { reason: r.reason, message: r.message } };
+  };
+  const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
   const startDeadline = (kind: DeadlineKind, anchorAt: number, actor: string | null): void => {
     const rule = input.policy.deadlines[kind];
     if (!rule || rule.enabled === false) return;
-    const dueAt = dueFor({ kind, anchorAt });
+    const { dueAt, problem } = dueFor({ kind, anchorAt });
+    if (problem) {
+      // Staff see it on the timeline; the deadline runs on the fallback (calendar time, capped) instead.
+      emit('DEADLINE_UNCOMPUTABLE', 'system', { kind, round: state.round, reason: problem.reason, message: problem.message, fallbackDueAt: iso(dueAt) });
+    }
+    if (dueAt === null) return;
     // A restart (new round, re-dispatch) replaces the open deadline of the same kind.
     state.deadlines = state.deadlines.filter((d) => !(d.kind === kind && d.metAt === null && d.breachedAt === null));
     state.deadlines.push({ kind, round: state.round, anchorAt, dueAt, metAt: null, breachedAt: null });
@@ -171,8 +243,20 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     exclusive(async () => {
       // Re-checked under the lock: an earlier action may have moved the status since validation.
       validate(action)();
+      const before = patched(PATCH_PROJECTION_FAILURE) ? snapshot() : null;
       apply(args);
-      await flush();
+      try {
+        await flush();
+      } catch (err) {
+        if (before === null || !isFinalWriteFailure(err)) throw err;
+        // The write can never succeed: refuse the action, keep the state the read model has, leave a trace.
+        restore(before);
+        await recordFailure(action, err);
+        throw ApplicationFailure.nonRetryable(
+          `The ${action} action could not be saved and was not applied; the complaint is unchanged (${failureOf(err).message})`,
+          PROJECTION_FAILED,
+        );
+      }
       return { complaintId: input.complaintId, status: state.status, seq: state.seq };
     });
 
@@ -181,7 +265,8 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   }
 
   setHandler(intakeUpdate, async () => {
-    await condition(() => recorded);
+    await condition(() => recorded || registrationFailure !== null);
+    if (!recorded) throw ApplicationFailure.nonRetryable(registrationFailure as string, REGISTRATION_FAILED);
     return { complaintId: input.complaintId, reference: state.reference as string };
   });
 
@@ -283,16 +368,23 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     await exclusive(async () => {
       state.calendar = calendar;
       const moved: Record<string, unknown>[] = [];
+      const uncomputable: Record<string, unknown>[] = [];
       for (const d of openDeadlines()) {
-        const dueAt = dueFor(d);
+        const { dueAt, problem } = dueFor(d);
+        if (problem || dueAt === null) {
+          // Not computable on the new calendar: the deadline keeps its due time, and staff see why.
+          uncomputable.push({ kind: d.kind, round: d.round, reason: problem?.reason, message: problem?.message, keptDueAt: iso(d.dueAt) });
+          continue;
+        }
         if (dueAt !== d.dueAt) {
           moved.push({ kind: d.kind, round: d.round, from: new Date(d.dueAt).toISOString(), to: new Date(dueAt).toISOString() });
           d.dueAt = dueAt;
         }
       }
       emit('CALENDAR_CHANGED', changedBy, { rescheduled: moved });
+      for (const u of uncomputable) emit('DEADLINE_UNCOMPUTABLE', 'system', u);
       changes += 1;
-      if (recorded) await flush();
+      if (recorded) await commit('CALENDAR_CHANGED');
     });
   });
 
@@ -312,13 +404,25 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
       moment('RECEIVED', 'system', intake.receivedAt);
       // One write: the row (with its reference) and the intake events and clocks.
       const events = pending.splice(0, pending.length);
-      const { reference } = await writes.registerComplaint({
-        tenantId: input.tenantId, complaintId: input.complaintId, intake, policyVersion: input.policyVersion, severity: state.severity,
-        state: snapshot(), events,
-      });
-      state.reference = reference;
-      recorded = true;
+      const contained = patched(PATCH_REGISTRATION_FAILURE);
+      try {
+        const { reference } = await writes.registerComplaint({
+          tenantId: input.tenantId, complaintId: input.complaintId, intake, policyVersion: input.policyVersion, severity: state.severity,
+          state: snapshot(), events,
+        });
+        state.reference = reference;
+        recorded = true;
+      } catch (err) {
+        if (!contained || !isFinalWriteFailure(err)) throw err;
+        // Nothing was written (one transaction): intake answers with the failure and the workflow ends.
+        await recordFailure('REGISTRATION', err);
+        registrationFailure = `The complaint could not be registered and nothing was saved (${failureOf(err).message})`;
+      }
     });
+    if (registrationFailure !== null) {
+      await condition(allHandlersFinished);
+      throw ApplicationFailure.nonRetryable(registrationFailure, REGISTRATION_FAILED);
+    }
   }
 
   // --- the clock: one durable timer for the earliest open deadline --------------------------------
@@ -333,7 +437,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
       reportRequested = true;
       await exclusive(async () => {
         emit('SPECIAL_REPORT_REQUIRED', 'system', { severity: state.severity });
-        await flush();
+        await commit('SPECIAL_REPORT_REQUIRED');
       });
     }
     if (readyToClose()) {
@@ -344,7 +448,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
         emit('ANALYSED', 'system', { ...figures });
         moment('CLOSED', 'system');
         emit('CLOSED', 'system');
-        await flush();
+        await commit('CLOSE');
       });
       break;
     }
@@ -361,7 +465,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
           // An action handled in the same workflow task (a withdrawal) may have ended the complaint.
           if (isTerminal(state.status)) return;
           breachOverdue(Date.now());
-          await flush();
+          await commit('DEADLINE_TIMER');
         });
       }
     }
@@ -370,7 +474,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
       await exclusive(async () => {
         if (isTerminal(state.status)) return;
         breachOverdue(Date.now());
-        await flush();
+        await commit('DEADLINE_TIMER');
       });
       await condition(allHandlersFinished);
       await continueAsNew<typeof complaintWorkflow>({ ...input, state });

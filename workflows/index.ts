@@ -1,3 +1,4 @@
 // The workflow bundle's entry point: every workflow the worker registers.
 export { complaintWorkflow } from './complaint.workflow';
 export { weeklyReviewWorkflow } from './weekly-review.workflow';
+export { calendarPropagationWorkflow } from './calendar-propagation.workflow';

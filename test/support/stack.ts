@@ -11,6 +11,7 @@ import { GatewayConfig } from '../../apps/gateway/src/common/gateway.config';
 import { ComplaintActivitiesService } from '../../apps/worker/src/activities/complaint.activities';
 import { ReviewActivitiesService } from '../../apps/worker/src/activities/review.activities';
 import { createComplaintWorker } from '../../apps/worker/src/worker.factory';
+import { CalendarActivitiesService } from '../../apps/worker/src/activities/calendar.activities';
 import { createDataSource } from '../../libs/persistence/src/data-source';
 import { createTestDatabase } from './database';
 import { temporalAddress, workflowBundlePath } from './test-env';
@@ -18,6 +19,7 @@ import { temporalAddress, workflowBundlePath } from './test-env';
 export { eventually, temporalAddress } from './test-env';
 
 const ROOT = path.join(__dirname, '..', '..');
+const UNTHROTTLED = { userPerMinute: 1_000_000, tenantPerMinute: 1_000_000, anonymousPerMinute: 1_000_000 };
 
 export interface GqlResponse<T = Record<string, any>> {
   status: number;
@@ -54,7 +56,6 @@ export class Stack {
     } = {},
   ): Promise<Stack> {
     const s = new Stack();
-    installTemporalRuntime();
     const database = await createTestDatabase(label);
     s.databaseUrl = database.url;
     s.dropDb = database.drop;
@@ -67,6 +68,8 @@ export class Stack {
       temporalAddress: temporalAddress(), namespace: 'default',
       taskQueue: s.taskQueue, jwtSecret: s.jwtSecret, actionTimeoutMs: opts.actionTimeoutMs ?? 30_000,
       ...opts.gateway,
+      // Suites send bursts no person would: the per-minute rates are raised unless a test sets them.
+      limits: { ...UNTHROTTLED, ...opts.gateway?.limits },
     };
     s.gateway = await createGateway(config);
     await s.gateway.listen(0, '127.0.0.1');
@@ -80,6 +83,7 @@ export class Stack {
     const app = await createGateway({
       port: 0, host: '127.0.0.1', databaseUrl: this.databaseUrl, temporalAddress: temporalAddress(), namespace: 'default',
       taskQueue: this.taskQueue, jwtSecret: this.jwtSecret, actionTimeoutMs: 30_000, ...overrides,
+      limits: { ...UNTHROTTLED, ...overrides.limits },
     });
     await app.listen(0, '127.0.0.1');
     this.extraGateways.push(app);
@@ -88,9 +92,11 @@ export class Stack {
 
   async startWorker(): Promise<void> {
     const ds = await createDataSource(this.databaseUrl).initialize();
+    // Only an in-process worker needs the native runtime; installed without one, it would keep Jest from exiting.
+    installTemporalRuntime();
     const connection = await NativeConnection.connect({ address: temporalAddress() });
     const worker = await createComplaintWorker({
-      connection, namespace: 'default', taskQueue: this.taskQueue, activities: new ComplaintActivitiesService(ds), reviews: new ReviewActivitiesService(ds),
+      connection, namespace: 'default', taskQueue: this.taskQueue, activities: new ComplaintActivitiesService(ds), reviews: new ReviewActivitiesService(ds), calendar: new CalendarActivitiesService(ds),
       workflowBundle: { codePath: workflowBundlePath() },
     });
     this.worker = { worker, connection, ds, running: worker.run() };

@@ -123,3 +123,27 @@ export interface ActionResult {
 /** Failure types the workflow raises for business rule violations (mapped to API codes by the gateway). */
 export const INVALID_TRANSITION = 'INVALID_TRANSITION';
 export const ACTION_FORBIDDEN = 'ACTION_FORBIDDEN';
+
+/**
+ * A staff action whose read-model write failed for good (bad data, a constraint): the workflow
+ * refused it, kept its state as before the action, and recorded PROJECTION_FAILED on the timeline.
+ */
+export const PROJECTION_FAILED = 'PROJECTION_FAILED';
+/** Intake whose registration write failed for good: no complaint row exists and the workflow ends failed. */
+export const REGISTRATION_FAILED = 'REGISTRATION_FAILED';
+/** The activity failure type for a write that can never succeed on retry (SQLSTATE classes 22, 23, 54; invalid dates). */
+export const DATA_REJECTED = 'DATA_REJECTED';
+
+/** What the workflow reports when a write failed for good (ids and codes only, never values). */
+export interface ProjectionFailureRecord {
+  tenantId: string;
+  complaintId: string;
+  /** Null when registration itself failed (no row, no reference). */
+  reference: string | null;
+  /** The timeline event to record (type PROJECTION_FAILED), or null when there is no row to attach it to. */
+  event: TimelineEventRecord | null;
+  /** What was being written: an action name, DEADLINE_TIMER, CALENDAR_CHANGED, REGISTRATION, … */
+  step: string;
+  failureType: string;
+  failureMessage: string;
+}

@@ -21,8 +21,9 @@ import type { DeadlineRule, Policy } from '../../libs/domain/src/policy/policy.t
 import { presetPolicy } from '../../libs/domain/src/policy/policy.util';
 import type { complaintWorkflow } from '../complaint.workflow';
 import type {
-  ComplaintIntake, ComplaintProjection, ComplaintState, ComplaintWorkflowInput, TimelineEventRecord,
+  ComplaintIntake, ComplaintProjection, ComplaintState, ComplaintWorkflowInput, ProjectionFailureRecord, TimelineEventRecord,
 } from '../shared/complaint.types';
+import { DATA_REJECTED } from '../shared/complaint.types';
 import { complaintWorkflowId } from '../shared/ids';
 import { intakeUpdate, stateQuery } from '../shared/updates';
 import { eventually, temporalAddress, workflowBundlePath } from '../../test/support/test-env';
@@ -48,6 +49,11 @@ export interface PersistedComplaint {
 export interface Faults {
   /** Fail this many persistComplaint attempts AFTER the write "committed" (a lost acknowledgement). */
   persistFailAfterWrite: number;
+  /**
+   * Reject (non-retryably, nothing written, like a rolled-back transaction with SQLSTATE 22021) every
+   * persistComplaint whose events include one of these types; registerComplaint too when it lists 'REGISTER'.
+   */
+  rejectEventTypes: string[];
 }
 
 /** One write of the projection (registration's first write, then persistComplaint attempts), with the workflow run that made it. */
@@ -57,13 +63,15 @@ export class ActivityRecorder {
   readonly registerCalls: RegisterComplaintArgs[] = [];
   readonly persistCalls: PersistCall[] = [];
   readonly analyseCalls: { tenantId: string; complaintId: string }[] = [];
+  readonly failureRecords: ProjectionFailureRecord[] = [];
   readonly complaints = new Map<string, PersistedComplaint>();
-  readonly faults: Faults = { persistFailAfterWrite: 0 };
+  readonly faults: Faults = { persistFailAfterWrite: 0, rejectEventTypes: [] };
   private counter = 0;
 
   readonly activities: ComplaintActivities = {
     registerComplaint: async (args) => {
       this.registerCalls.push(clone(args));
+      if (this.faults.rejectEventTypes.includes('REGISTER')) throw rejected(args.complaintId);
       const existing = this.complaints.get(args.complaintId);
       if (existing) return { reference: existing.reference };
       this.counter += 1;
@@ -79,11 +87,17 @@ export class ActivityRecorder {
     },
     persistComplaint: async (p) => {
       this.persistCalls.push({ ...clone(p), runId: Context.current().info.workflowExecution?.runId ?? '' });
+      if (p.events.some((e) => this.faults.rejectEventTypes.includes(e.type))) throw rejected(p.complaintId);
       this.apply(p);
       if (this.faults.persistFailAfterWrite > 0) {
         this.faults.persistFailAfterWrite -= 1;
         throw new Error('injected: connection lost after commit');
       }
+    },
+    recordProjectionFailure: async (r) => {
+      this.failureRecords.push(clone(r));
+      const row = this.complaints.get(r.complaintId);
+      if (row && r.event && !row.events.has(r.event.seq)) row.events.set(r.event.seq, clone(r.event));
     },
     analyseComplaint: async (args): Promise<ComplaintAnalysis> => {
       this.analyseCalls.push(clone(args));
@@ -121,6 +135,13 @@ export class ActivityRecorder {
   persistCallsFor(complaintId: string): PersistCall[] {
     return this.persistCalls.filter((p) => p.complaintId === complaintId);
   }
+}
+
+/** What the real activity throws for a write PostgreSQL refuses for good (see write-failure.util.ts). */
+function rejected(complaintId: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(
+    `Writing complaint ${complaintId} (persistComplaint) was rejected for good: SQLSTATE 22021 character_not_in_repertoire`, DATA_REJECTED,
+  );
 }
 
 function clone<T>(v: T): T {

@@ -8,6 +8,8 @@ import { PolicyModule } from './policy/policy.module';
 import { ReportsModule } from './reports/reports.module';
 import { formatGraphQLError } from './common/error-formatter';
 import { GatewayConfig } from './common/gateway.config';
+import { graphqlHttpResponse } from './common/graphql-http';
+import { limitValidationRules, resolveLimits } from './common/limits';
 import { JSONScalar } from './common/json.scalar';
 import { CoreModule } from './core.module';
 import { HealthResolver } from './health/health.resolver';
@@ -17,6 +19,8 @@ import './common/enums.graphql';
 @Module({})
 export class AppModule {
   static forRoot(config: GatewayConfig): DynamicModule {
+    const limits = resolveLimits(config);
+    const development = config.development === true;
     return {
       module: AppModule,
       imports: [
@@ -26,14 +30,19 @@ export class AppModule {
           autoSchemaFile: true,
           sortSchema: true,
           path: '/graphql',
-          graphiql: true,
+          // GraphiQL and introspection only in development mode (GRAPHQL_DEV=1; `npm start` sets it).
+          graphiql: development,
+          // One operation per request: a batch would multiply every limit below.
+          allowBatchedQueries: false,
           resolvers: { JSON: JSONScalar },
           buildSchemaOptions: { dateScalarMode: 'isoDate' },
-          errorFormatter: (execution) => {
-            const errors = (execution.errors ?? []).map((e) => formatGraphQLError(e as GraphQLError));
-            // Resolver errors are part of a well-formed GraphQL response: HTTP 200 (GraphQL-over-HTTP, application/json).
-            return { statusCode: execution.data === undefined && errors.some((e) => e.extensions.code === 'BAD_USER_INPUT') ? 400 : 200, response: { data: execution.data ?? null, errors } as never };
-          },
+          // Refused before anything runs: the parser stops at maxTokens; depth, aliases, directives
+          // and cost are validation rules (graphql-armor); introspection is refused outside development.
+          graphql: { parseOptions: { maxTokens: limits.maxTokens } },
+          validationRules: limitValidationRules(limits, development),
+          // GraphQL over HTTP: the response media type and status codes (see common/graphql-http.ts).
+          errorFormatter: (execution, context) =>
+            graphqlHttpResponse(execution, context as never, (e) => formatGraphQLError(e), limits.maxTokens) as never,
         }),
         OrganisationModule,
         ComplaintsModule,

@@ -1,31 +1,36 @@
+import type { FastifyInstance } from 'fastify';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { GatewayConfig } from './common/gateway.config';
+import { installGraphqlHttp } from './common/graphql-http';
+import { resolveLimits } from './common/limits';
+import { installRateLimits } from './common/rate-limit';
 import { InputValidationPipe } from './common/validation.pipe';
+
+const GRAPHQL_PATH = '/graphql';
 
 /** Builds the gateway application (used by main.ts, the tests and the bench). */
 export async function createGateway(config: GatewayConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024 });
+  const limits = resolveLimits(config);
+  // A larger body is answered 413 before it is parsed (a GraphQL-shaped error: see graphql-http.ts).
+  const adapter = new FastifyAdapter({ bodyLimit: limits.bodyLimitBytes });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, { logger: ['error', 'warn'] });
   app.useGlobalPipes(new InputValidationPipe());
   // On shutdown, a keep-alive connection whose request was in flight when close() began would stay
   // open for keepAliveTimeout (72 s) and hold the close: answer those requests with Connection: close.
   let closing = false;
-  const fastify = app.getHttpAdapter().getInstance();
+  // (Nest's adapter ships its own copy of Fastify's types: the instance is the same at run time.)
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   fastify.addHook('preClose', async () => {
     closing = true;
   });
   fastify.addHook('onSend', async (_req, reply) => {
     if (closing) reply.header('connection', 'close');
   });
-  // GraphQL-over-HTTP: `variables`, `operationName` and `extensions` may be sent as null.
-  fastify.addHook('preValidation', async (req) => {
-    const body = req.body as Record<string, unknown> | undefined;
-    if (body && typeof body === 'object') {
-      for (const key of ['extensions', 'variables', 'operationName']) if (body[key] === null) delete body[key];
-    }
-  });
+  // Rate limits and the per-tenant concurrency limit, then GraphQL-over-HTTP request checks and media types.
+  await installRateLimits(fastify, { path: GRAPHQL_PATH, jwtSecret: config.jwtSecret, limits });
+  installGraphqlHttp(fastify, { path: GRAPHQL_PATH, maxQueryChars: limits.maxQueryChars });
   app.enableShutdownHooks();
   return app;
 }

@@ -4,6 +4,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { ensureWeeklyReviewSchedule } from '../../../workflows/shared/schedules';
+import { CalendarActivitiesService } from './activities/calendar.activities';
 import { ComplaintActivitiesService } from './activities/complaint.activities';
 import { ReviewActivitiesService } from './activities/review.activities';
 import { installTemporalRuntime } from './temporal-runtime';
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
     taskQueue: config.taskQueue,
     activities: app.get(ComplaintActivitiesService),
     reviews: app.get(ReviewActivitiesService),
+    calendar: app.get(CalendarActivitiesService),
   });
   await ensureSchedules(app.get<DataSource>(DATA_SOURCE), config.temporalAddress, config.namespace, config.taskQueue);
   console.log(`worker: polling task queue "${config.taskQueue}" on ${config.temporalAddress}`);

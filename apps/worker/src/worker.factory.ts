@@ -1,5 +1,6 @@
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import * as path from 'path';
+import { CalendarActivitiesService, calendarActivities } from './activities/calendar.activities';
 import { ComplaintActivitiesService, complaintActivities } from './activities/complaint.activities';
 import { ReviewActivitiesService } from './activities/review.activities';
 
@@ -13,13 +14,18 @@ export async function createComplaintWorker(opts: {
   taskQueue: string;
   activities: ComplaintActivitiesService;
   reviews: ReviewActivitiesService;
+  calendar: CalendarActivitiesService;
   workflowBundle?: WorkerOptions['workflowBundle'];
 }): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    activities: { ...complaintActivities(opts.activities), recordWeeklyReview: opts.reviews.recordWeeklyReview.bind(opts.reviews) },
+    activities: {
+      ...complaintActivities(opts.activities),
+      recordWeeklyReview: opts.reviews.recordWeeklyReview.bind(opts.reviews),
+      ...calendarActivities(opts.calendar),
+    },
     ...(opts.workflowBundle
       ? { workflowBundle: opts.workflowBundle }
       : process.env.WORKFLOW_BUNDLE_PATH

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { createDataSource } from '../../../libs/persistence/src/data-source';
+import { CalendarActivitiesService } from './activities/calendar.activities';
 import { ComplaintActivitiesService } from './activities/complaint.activities';
 import { ReviewActivitiesService } from './activities/review.activities';
 import { workerConfig } from './worker.config';
@@ -24,7 +25,12 @@ export const DATA_SOURCE = Symbol('DATA_SOURCE');
       useFactory: (ds: DataSource) => new ReviewActivitiesService(ds),
       inject: [DATA_SOURCE],
     },
+    {
+      provide: CalendarActivitiesService,
+      useFactory: (ds: DataSource) => new CalendarActivitiesService(ds),
+      inject: [DATA_SOURCE],
+    },
   ],
-  exports: [ComplaintActivitiesService, ReviewActivitiesService, DATA_SOURCE],
+  exports: [ComplaintActivitiesService, ReviewActivitiesService, CalendarActivitiesService, DATA_SOURCE],
 })
 export class WorkerModule {}

@@ -4,7 +4,9 @@ import type { BenchSection } from '../types';
 import { calendarSection } from './calendar';
 import { intakeSection } from './intake';
 import { listSection } from './list';
+import { limitsCostSection } from './limits-cost';
 import { memorySection } from './memory';
+import { noisyNeighbourSection } from './noisy-neighbour';
 import { timersSection } from './timers';
 
-export const SECTIONS: BenchSection[] = [calendarSection, intakeSection, listSection, timersSection, memorySection];
+export const SECTIONS: BenchSection[] = [calendarSection, intakeSection, listSection, limitsCostSection, timersSection, noisyNeighbourSection, memorySection];

@@ -9,6 +9,7 @@ export enum ErrorCode {
   RATE_LIMITED = 'RATE_LIMITED',
   QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX',
   UNAVAILABLE = 'UNAVAILABLE',
+  INTERNAL = 'INTERNAL',
 }
 
 /** A field-level input problem: `field` is the input path, e.g. "input.complainant.phone". */
@@ -58,7 +59,17 @@ export class UnauthenticatedError extends AppError {
 
 export class UnavailableError extends AppError {
   constructor(message: string) {
-    super(ErrorCode.UNAVAILABLE, `${message}; it is safe to retry`);
+    super(ErrorCode.UNAVAILABLE, `${message}; it is safe to retry (with the same requestId for an action)`);
+  }
+}
+
+/**
+ * A defect: never described as safe to retry. The formatter logs it with a correlation id that
+ * the client also receives (`extensions.correlationId`), so support can find the log line.
+ */
+export class InternalError extends AppError {
+  constructor(message: string, readonly causeError?: unknown) {
+    super(ErrorCode.INTERNAL, message);
   }
 }
 

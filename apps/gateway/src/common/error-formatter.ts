@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
+import { randomUUID } from 'crypto';
 import { GraphQLError } from 'graphql';
-import { AppError, ErrorCode, FieldIssue, RateLimitedError } from './app-error';
+import { AppError, ErrorCode, FieldIssue, InternalError, RateLimitedError } from './app-error';
 import { ScalarInputError } from './date-time.scalar';
 import { GraphQLErrorLike, fieldsOfGraphQLError } from './graphql-error-fields';
 import { isInfrastructureFailure } from './infrastructure-errors';
@@ -57,6 +58,7 @@ export function formatGraphQLError(err: GraphQLError): FormattedError {
   const base = { locations: err.locations, path: err.path };
   const errors = chain(err);
   const app = errors.find((e): e is AppError & Chained => e instanceof AppError);
+  if (app instanceof InternalError) return internal(base, app.causeError ?? app, app.message);
   if (app) {
     const extensions: Record<string, unknown> = { code: app.code };
     if (app.fields) extensions.fields = app.fields;
@@ -81,11 +83,23 @@ export function formatGraphQLError(err: GraphQLError): FormattedError {
   if (original.name === 'FastifyError' || (original.statusCode !== undefined && original.statusCode >= 400 && original.statusCode < 500)) {
     return badUserInput(base, [original]);
   }
-  if (!isInfrastructureFailure(original)) logger.error(`unexpected error: ${original.stack ?? original.message}`);
-  else logger.warn(`dependency unavailable: ${original.message}`);
+  if (!isInfrastructureFailure(original)) return internal(base, original, null);
+  logger.warn(`dependency unavailable: ${original.message}`);
   return {
-    message: 'the service could not complete the request right now; it is safe to retry',
+    message: 'a service the platform depends on is unavailable right now; it is safe to retry (with the same requestId for an action)',
     ...base,
     extensions: { code: ErrorCode.UNAVAILABLE },
+  };
+}
+
+/** A defect: logged with a correlation id the client also gets; no internals reach the client. */
+function internal(base: Pick<FormattedError, 'locations' | 'path'>, cause: unknown, what: string | null): FormattedError {
+  const correlationId = randomUUID();
+  const detail = cause instanceof Error ? (cause.stack ?? cause.message) : String(cause);
+  logger.error(`internal error ${correlationId}${what ? ` (${what})` : ''}: ${detail}`);
+  return {
+    message: `an internal error occurred; it has been logged as ${correlationId}`,
+    ...base,
+    extensions: { code: ErrorCode.INTERNAL, correlationId },
   };
 }

@@ -1,3 +1,5 @@
+import { GatewayLimits, limitsFromEnv } from './limits';
+
 export interface GatewayConfig {
   port: number;
   host: string;
@@ -8,6 +10,10 @@ export interface GatewayConfig {
   jwtSecret: string;
   /** How long a mutation waits for the complaint's workflow before answering UNAVAILABLE. */
   actionTimeoutMs: number;
+  /** Development mode: GraphiQL at /graphiql and introspection. Off unless set (env GRAPHQL_DEV=1; `npm start` sets it). */
+  development?: boolean;
+  /** Query, body, rate, concurrency and statement-time limits; each one missing takes its default (see limits.ts). */
+  limits?: Partial<GatewayLimits>;
 }
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
@@ -28,5 +34,7 @@ export function gatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConf
     taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'complaints',
     jwtSecret: required(env, 'JWT_SECRET'),
     actionTimeoutMs: Number(env.ACTION_TIMEOUT_MS ?? 30000),
+    development: env.GRAPHQL_DEV === '1' || env.GRAPHQL_DEV === 'true',
+    limits: limitsFromEnv(env),
   };
 }

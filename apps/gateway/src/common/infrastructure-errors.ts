@@ -8,3 +8,13 @@ export function isInfrastructureFailure(err: unknown): boolean {
   const msg = e.message ?? '';
   return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Failed to connect|UNAVAILABLE|DEADLINE_EXCEEDED/i.test(msg);
 }
+
+/** True when a Temporal call ran out of the deadline the client set (gRPC DEADLINE_EXCEEDED): the outcome is unknown. */
+export function isDeadlineExceeded(err: unknown): boolean {
+  for (let cur: unknown = err, i = 0; cur && typeof cur === 'object' && i < 4; cur = (cur as { cause?: unknown }).cause, i++) {
+    const e = cur as { code?: unknown; message?: unknown };
+    // gRPC status 4 is DEADLINE_EXCEEDED.
+    if (e.code === 4 || (typeof e.message === 'string' && /DEADLINE_EXCEEDED|deadline exceeded/i.test(e.message))) return true;
+  }
+  return false;
+}

@@ -7,7 +7,7 @@ import { BranchDto, UserDto } from '../organisation/dtos/organisation.dto';
 import { OrganisationService } from '../organisation/services/organisation.service';
 import { ComplaintConnectionDto, ComplaintDto, SpecialReportDto, TimelineEventDto } from './dtos/complaint.dto';
 import {
-  CallbackArgsInput, ComplaintsArgs, DispatchArgsInput, FollowUpArgsInput, IdArgs, QueueArgs, ResolveArgsInput,
+  ActionIdArgs, CallbackArgsInput, ComplaintsArgs, DispatchArgsInput, FollowUpArgsInput, IdArgs, QueueArgs, ResolveArgsInput,
   SpecialReportArgsInput, SubmitComplaintInput, ValidityArgsInput, WithdrawArgsInput,
 } from './dtos/complaint.input';
 import { ComplaintsService, toDto } from './services/complaints.service';
@@ -42,8 +42,8 @@ export class ComplaintsResolver {
   }
 
   @Mutation(() => ComplaintDto, { description: 'the assignee confirms receipt' })
-  async acknowledgeComplaint(@CurrentPrincipal() p: Principal, @Args() { id }: IdArgs): Promise<ComplaintDto> {
-    return toDto(await this.service.acknowledge(p, id));
+  async acknowledgeComplaint(@CurrentPrincipal() p: Principal, @Args() a: ActionIdArgs): Promise<ComplaintDto> {
+    return toDto(await this.service.acknowledge(p, a));
   }
 
   @Mutation(() => ComplaintDto)

@@ -1,8 +1,9 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { DataSource, EntityManager } from 'typeorm';
 import { complaintWorkflowId } from '../../../../workflows/shared/ids';
-import type { ComplaintProjection } from '../../../../workflows/shared/complaint.types';
+import type { ComplaintProjection, ProjectionFailureRecord } from '../../../../workflows/shared/complaint.types';
 import type { ComplaintActivities, ComplaintAnalysis, RegisterComplaintArgs } from './complaint.activities.types';
+import { writeFailure } from './write-failure.util';
 
 function localYear(ms: number, timezone: string): number {
   return Number(new Intl.DateTimeFormat('en', { timeZone: timezone, year: 'numeric' }).format(new Date(ms)));
@@ -18,6 +19,14 @@ export class ComplaintActivitiesService implements ComplaintActivities {
   constructor(private readonly dataSource: DataSource) {}
 
   async registerComplaint(args: RegisterComplaintArgs): Promise<{ reference: string }> {
+    try {
+      return await this.register(args);
+    } catch (err) {
+      throw writeFailure(err, { complaintId: args.complaintId, reference: null, step: 'registerComplaint' });
+    }
+  }
+
+  private async register(args: RegisterComplaintArgs): Promise<{ reference: string }> {
     const { tenantId, complaintId, intake } = args;
     return this.dataSource.transaction(async (m) => {
       // A retry after a commit whose acknowledgement was lost: the row and its events are there.
@@ -57,7 +66,34 @@ export class ComplaintActivitiesService implements ComplaintActivities {
   }
 
   async persistComplaint(p: ComplaintProjection): Promise<void> {
-    await this.dataSource.transaction((m) => this.applyProjection(m, p));
+    try {
+      await this.dataSource.transaction((m) => this.applyProjection(m, p));
+    } catch (err) {
+      throw writeFailure(err, { complaintId: p.complaintId, reference: p.state?.reference, step: 'persistComplaint' });
+    }
+  }
+
+  /**
+   * A write that failed for good: an ALERT line (ids, reference and codes only) and, when the
+   * complaint has a row, the PROJECTION_FAILED event on its timeline (seq from the workflow).
+   */
+  async recordProjectionFailure(r: ProjectionFailureRecord): Promise<void> {
+    console.error(
+      `ALERT complaint write failed for good: tenant ${r.tenantId} complaint ${r.complaintId} reference ${r.reference ?? '(not registered)'}`
+      + ` step ${r.step} type ${r.failureType}: ${r.failureMessage}`,
+    );
+    const e = r.event;
+    if (!e) return;
+    try {
+      await this.dataSource.query(
+        `INSERT INTO complaint_events (complaint_id, seq, tenant_id, at, type, actor, data)
+         SELECT $1, $2, $3, $4, $5, $6, $7::jsonb WHERE EXISTS (SELECT 1 FROM complaints WHERE id = $1 AND tenant_id = $3)
+         ON CONFLICT (complaint_id, seq) DO NOTHING`,
+        [r.complaintId, e.seq, r.tenantId, new Date(e.at), e.type, e.actor, JSON.stringify(e.data)],
+      );
+    } catch (err) {
+      throw writeFailure(err, { complaintId: r.complaintId, reference: r.reference, step: 'recordProjectionFailure' });
+    }
   }
 
   /** Timeline events (once each, by seq) and the row's projection (only a newer seq overwrites it). */
@@ -137,5 +173,6 @@ export function complaintActivities(service: ComplaintActivitiesService): Compla
     registerComplaint: service.registerComplaint.bind(service),
     persistComplaint: service.persistComplaint.bind(service),
     analyseComplaint: service.analyseComplaint.bind(service),
+    recordProjectionFailure: service.recordProjectionFailure.bind(service),
   };
 }

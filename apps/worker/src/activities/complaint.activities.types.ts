@@ -1,5 +1,5 @@
 import type { Severity } from '../../../../libs/domain/src/enums';
-import type { ComplaintIntake, ComplaintProjection } from '../../../../workflows/shared/complaint.types';
+import type { ComplaintIntake, ComplaintProjection, ProjectionFailureRecord } from '../../../../workflows/shared/complaint.types';
 
 /** Registration writes the row and the first projection (intake events, first deadlines) in one go. */
 export interface RegisterComplaintArgs extends ComplaintProjection {
@@ -24,4 +24,6 @@ export interface ComplaintActivities {
   registerComplaint(args: RegisterComplaintArgs): Promise<{ reference: string }>;
   persistComplaint(projection: ComplaintProjection): Promise<void>;
   analyseComplaint(args: { tenantId: string; complaintId: string }): Promise<ComplaintAnalysis>;
+  /** Logs an ALERT (ids and reference only) and records the failure on the complaint's timeline when it has a row. */
+  recordProjectionFailure(record: ProjectionFailureRecord): Promise<void>;
 }

@@ -4,7 +4,10 @@ import {
   addBusinessDuration,
   addCalendarDuration,
   businessTimeBetween,
+  BusinessTimeLimitError,
   endOfWorkingDay,
+  MAX_BUSINESS_DAYS,
+  MAX_SCAN_DAYS,
   isWorkingDay,
   isWorkingTime,
   nextWorkingStart,
@@ -224,7 +227,9 @@ const hhmm = (m: number): string => `${String(Math.floor(m / 60)).padStart(2, '0
 const dateIn = fc.integer({ min: parseLocalDate('2025-01-01'), max: parseLocalDate('2026-12-31') }).map(formatLocalDate);
 const span = fc
   .tuple(fc.integer({ min: 0, max: 1439 }), fc.integer({ min: 1, max: 1440 }))
-  .filter(([a, b]) => a < b)
+  // At least an hour a working day: with a minute a week, 6,000 minutes would end a century later,
+  // beyond the engine's horizon (MAX_HORIZON_DAYS; calendars need an hour a week anyway).
+  .filter(([a, b]) => b - a >= 60)
   .map(([a, b]) => ({ start: hhmm(a), end: b === 1440 ? '24:00' : hhmm(b) }));
 /** Random calendars, including DST zones (one with a 30-minute DST) and spans across the DST hour. */
 const calendar: fc.Arbitrary<BranchCalendar> = fc.record({
@@ -345,5 +350,52 @@ describe('calendar-duration properties', () => {
       }),
       RUNS,
     );
+  });
+});
+
+describe('bounded by construction (issue 7: a huge duration or an all-holiday calendar must not hang the worker)', () => {
+  const reasonOf = (f: () => unknown): string | undefined => {
+    try {
+      f();
+    } catch (e) {
+      return e instanceof BusinessTimeLimitError ? e.reason : `untyped: ${String(e)}`;
+    }
+    return undefined;
+  };
+
+  it('refuses more than MAX_BUSINESS_DAYS working days with a typed reason, at once', () => {
+    expect(reasonOf(() => addBusinessDuration(sh('2026-03-10T10:00'), 'P5000000D', cn))).toBe('BEYOND_ENGINE_LIMIT');
+    expect(reasonOf(() => addBusinessDuration(sh('2026-03-10T10:00'), `P${MAX_BUSINESS_DAYS + 1}D`, cn))).toBe('BEYOND_ENGINE_LIMIT');
+    // The cap itself still computes (about a year and a half of working days).
+    const due = addBusinessDuration(sh('2026-03-10T10:00'), `P${MAX_BUSINESS_DAYS}D`, cn);
+    expect(due).toBeGreaterThan(sh('2027-03-10T10:00'));
+  });
+
+  it('refuses a time part that would run past the horizon (hours and raw milliseconds alike)', () => {
+    expect(reasonOf(() => addBusinessDuration(sh('2026-03-10T10:00'), 'PT100000000H', cn))).toBe('BEYOND_ENGINE_LIMIT');
+    expect(reasonOf(() => addBusinessDuration(sh('2026-03-10T10:00'), 1e15, cn))).toBe('BEYOND_ENGINE_LIMIT');
+  });
+
+  it('returns NO_WORKING_TIME for a calendar whose holidays cover 2026–2029', () => {
+    const holidays: string[] = [];
+    for (let d = parseLocalDate('2026-01-01'); d <= parseLocalDate('2029-12-31'); d++) holidays.push(formatLocalDate(d));
+    const closed: BranchCalendar = { ...cn, holidays, makeUpWorkdays: [] };
+    expect(reasonOf(() => addBusinessDuration(sh('2026-03-10T10:00'), 'PT2H', closed))).toBe('NO_WORKING_TIME');
+    expect(reasonOf(() => addBusinessDuration(sh('2026-03-10T10:00'), 'P1D', closed))).toBe('NO_WORKING_TIME');
+    expect(reasonOf(() => endOfWorkingDay(sh('2026-03-10T10:00'), closed))).toBe('NO_WORKING_TIME');
+  });
+
+  it('bounds businessTimeBetween over absurd intervals', () => {
+    expect(reasonOf(() => businessTimeBetween(sh('1990-03-10T10:00'), sh('2026-03-10T10:00'), cn))).toBe('BEYOND_ENGINE_LIMIT');
+    expect(businessTimeBetween(sh('2026-03-10T10:00'), sh('2026-03-10T12:00'), cn)).toBe(2 * H);
+  });
+
+  it('keeps every result that used to compute within the horizon unchanged (replay safety)', () => {
+    // 200 working days ≈ 10 months: well inside MAX_SCAN_DAYS, same result as the per-day walk.
+    const a = sh('2026-03-10T10:30');
+    let expected = a;
+    for (let k = 0; k < 200; k++) expected = addBusinessDuration(expected, 'P1D', cn);
+    expect(addBusinessDuration(a, 'P200D', cn)).toBe(expected);
+    expect(MAX_SCAN_DAYS).toBe(3 * 366);
   });
 });

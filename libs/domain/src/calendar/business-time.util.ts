@@ -7,7 +7,11 @@
  *   weekday; a date listed as both is treated as a make-up workday (validateCalendar flags it);
  * - period bounds are local wall-clock times converted to instants in the branch's time zone,
  *   so a DST change moves them with the wall clock (a bound inside a DST gap moves forward);
- * - every scan for the next working period gives up after {@link MAX_SCAN_DAYS} days.
+ * - the work is bounded by construction: one computation looks at most {@link MAX_HORIZON_DAYS}
+ *   local days ahead of where it starts (and crosses at most {@link MAX_SCAN_DAYS} days without
+ *   working time), and a business duration counts at most
+ *   {@link MAX_BUSINESS_DAYS} working days. Past either bound it throws a
+ *   {@link BusinessTimeLimitError} (a typed reason, never a loop over years).
  */
 
 import { BranchCalendar } from './calendar.types';
@@ -25,8 +29,39 @@ import {
   wallClockToInstant,
 } from './zoned-time.util';
 
-/** The longest run of consecutive days without working time a scan will cross before throwing. */
+/** The longest run of consecutive days without working time a scan crosses before NO_WORKING_TIME. */
 export const MAX_SCAN_DAYS = 3 * 366;
+
+/**
+ * The horizon of one whole computation, in local days: a business duration whose end lies further
+ * ahead stops with BEYOND_ENGINE_LIMIT. Together with MAX_SCAN_DAYS per gap this bounds the work of
+ * any computation to some ten thousand day steps, whatever the duration or the calendar.
+ * Replay safety: the day-by-day walk and MAX_SCAN_DAYS are unchanged, so every result that used to
+ * compute within this horizon is the same; only computations that previously threw, hung the
+ * workflow task (P5000000D), or spanned more than twenty years (far beyond any accepted policy) now
+ * end with a typed error. Recorded histories therefore replay unchanged.
+ */
+export const MAX_HORIZON_DAYS = 20 * 366;
+
+/**
+ * The engine's hard cap on the days part of a business duration, in working days. The edge caps
+ * policy durations much lower (about P90D); this holds even for data written by an older release.
+ */
+export const MAX_BUSINESS_DAYS = 366;
+
+/** Why business time could not be computed: reasons a caller can act on (see deadline.util tryComputeDueAt). */
+export type BusinessTimeLimitReason = 'NO_WORKING_TIME' | 'BEYOND_ENGINE_LIMIT';
+
+/** A business-time computation that is beyond the engine's bounds: a typed domain result, not a crash. */
+export class BusinessTimeLimitError extends Error {
+  constructor(
+    readonly reason: BusinessTimeLimitReason,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BusinessTimeLimitError';
+  }
+}
 
 /** A working period: instants [start, end) of one working day's hours. */
 export interface WorkingPeriod {
@@ -142,30 +177,45 @@ function periodOn(c: CompiledCalendar, day: number): WorkingPeriod | null {
   return p;
 }
 
-function noWorkingTime(fromMs: number): Error {
-  return new Error(
+function noWorkingTime(fromMs: number): BusinessTimeLimitError {
+  return new BusinessTimeLimitError(
+    'NO_WORKING_TIME',
     `No working time within ${MAX_SCAN_DAYS} days after instant ${fromMs}: check the calendar's working hours, holidays and time zone`,
   );
 }
 
+function beyondHorizon(): BusinessTimeLimitError {
+  return new BusinessTimeLimitError(
+    'BEYOND_ENGINE_LIMIT',
+    `The business duration ends more than ${MAX_HORIZON_DAYS} days ahead, beyond what the deadline engine computes`,
+  );
+}
+
+/** The last local day one computation may look at (see MAX_HORIZON_DAYS); Infinity = each scan on its own. */
+type Horizon = number;
+const NO_HORIZON: Horizon = Number.POSITIVE_INFINITY;
+const horizonFrom = (c: CompiledCalendar, t: number): Horizon => localDayNumber(t, c.tz) + MAX_HORIZON_DAYS;
+
 /** The working period containing `t`, or else the first one after it (its end is always > t). */
-function periodAtOrAfter(c: CompiledCalendar, t: number): WorkingPeriod {
+function periodAtOrAfter(c: CompiledCalendar, t: number, horizon: Horizon = NO_HORIZON): WorkingPeriod {
   // Start a day early: a period ending at "24:00" belongs to the previous local date.
   const first = localDayNumber(t, c.tz) - 1;
-  for (let day = first; day <= first + MAX_SCAN_DAYS; day++) {
+  const last = Math.min(first + MAX_SCAN_DAYS, horizon);
+  for (let day = first; day <= last; day++) {
     const p = periodOn(c, day);
     if (p && p.end > t) return p;
   }
-  throw noWorkingTime(t);
+  throw last < first + MAX_SCAN_DAYS ? beyondHorizon() : noWorkingTime(t);
 }
 
 /** The first working period on a local date after `day`. */
-function periodAfterDay(c: CompiledCalendar, day: number): WorkingPeriod {
-  for (let d = day + 1; d <= day + MAX_SCAN_DAYS; d++) {
+function periodAfterDay(c: CompiledCalendar, day: number, horizon: Horizon = NO_HORIZON): WorkingPeriod {
+  const last = Math.min(day + MAX_SCAN_DAYS, horizon);
+  for (let d = day + 1; d <= last; d++) {
     const p = periodOn(c, d);
     if (p) return p;
   }
-  throw noWorkingTime(day * DAY_MS);
+  throw last < day + MAX_SCAN_DAYS ? beyondHorizon() : noWorkingTime(day * DAY_MS);
 }
 
 function inWorkingTime(c: CompiledCalendar, ms: number): boolean {
@@ -178,12 +228,13 @@ function inWorkingTime(c: CompiledCalendar, ms: number): boolean {
 }
 
 /** Spends `remaining` ms of working time starting at `t`; 0 returns `t` unchanged. */
-function consumeWorkingTime(c: CompiledCalendar, t: number, remaining: number): number {
+function consumeWorkingTime(c: CompiledCalendar, t: number, remaining: number, horizon: Horizon): number {
   let now = t;
   let left = remaining;
   if (left === 0) return now;
+  // Each period consumed moves at least a day on, and the horizon stops the scan: bounded work.
   for (;;) {
-    const p = periodAtOrAfter(c, now);
+    const p = periodAtOrAfter(c, now, horizon);
     const from = Math.max(now, p.start);
     // `<=`: a duration that exactly exhausts a period ends at that period's end (18:00), not
     // at the next day's start.
@@ -194,16 +245,22 @@ function consumeWorkingTime(c: CompiledCalendar, t: number, remaining: number): 
 }
 
 /** Moves `t` by `n` working days (see addBusinessDuration for the exact rule). */
-function addWorkingDays(c: CompiledCalendar, t: number, n: number): number {
-  let p = periodAtOrAfter(c, t);
+function addWorkingDays(c: CompiledCalendar, t: number, n: number, horizon: Horizon): number {
+  if (n > MAX_BUSINESS_DAYS) {
+    throw new BusinessTimeLimitError(
+      'BEYOND_ENGINE_LIMIT',
+      `${n} working days is more than the deadline engine's maximum of ${MAX_BUSINESS_DAYS} working days`,
+    );
+  }
+  let p = periodAtOrAfter(c, t, horizon);
   if (t <= p.start) {
     // Off hours or exactly at a period start: the first working day counts whole.
-    for (let k = 1; k < n; k++) p = periodAfterDay(c, p.day);
+    for (let k = 1; k < n; k++) p = periodAfterDay(c, p.day, horizon);
     return p.end;
   }
   const wall = wallClockMs(t, c.tz);
   const timeOfDay = wall - Math.floor(wall / DAY_MS) * DAY_MS;
-  for (let k = 0; k < n; k++) p = periodAfterDay(c, p.day);
+  for (let k = 0; k < n; k++) p = periodAfterDay(c, p.day, horizon);
   const target = wallClockToInstant(p.day * DAY_MS + timeOfDay, c.tz);
   return Math.min(Math.max(target, p.start), p.end);
 }
@@ -271,20 +328,24 @@ export function sameWorkingDay(ms: number, cal: BranchCalendar): number {
  *   counts whole: N days is the end of the Nth working day counting that one as the first —
  *   so Mon 10:30 + P1D = Tue 10:30, Mon 19:00 + P1D = Tue 18:00, Sat + P1D = Mon 18:00.
  * - Years, months and weeks are rejected.
+ * - Bounded: more than {@link MAX_BUSINESS_DAYS} working days, or an end beyond
+ *   {@link MAX_HORIZON_DAYS} local days ahead, throws BusinessTimeLimitError BEYOND_ENGINE_LIMIT;
+ *   no working time within the horizon throws it with NO_WORKING_TIME.
  */
 export function addBusinessDuration(ms: number, duration: string | number, cal: BranchCalendar): number {
   assertInstant(ms);
   const c = compile(cal);
+  const horizon = horizonFrom(c, ms);
   if (typeof duration === 'number') {
     if (!Number.isFinite(duration) || duration < 0) {
       throw new Error(`Invalid business duration ${duration}: expected a non-negative number of milliseconds`);
     }
-    return consumeWorkingTime(c, ms, duration);
+    return consumeWorkingTime(c, ms, duration, horizon);
   }
   const d = parseIsoDuration(duration);
   assertBusinessDuration(d, duration);
-  const t = d.days > 0 ? addWorkingDays(c, ms, d.days) : ms;
-  return consumeWorkingTime(c, t, timePartMs(d));
+  const t = d.days > 0 ? addWorkingDays(c, ms, d.days, horizon) : ms;
+  return consumeWorkingTime(c, t, timePartMs(d), horizon);
 }
 
 /**
@@ -298,6 +359,10 @@ export function businessTimeBetween(fromMs: number, toMs: number, cal: BranchCal
   const c = compile(cal);
   let total = 0;
   const lastDay = localDayNumber(toMs, c.tz);
+  // One step per day: bounded like every other computation here.
+  if (!(lastDay - localDayNumber(fromMs, c.tz) <= MAX_HORIZON_DAYS)) {
+    throw new BusinessTimeLimitError('BEYOND_ENGINE_LIMIT', `The interval is longer than ${MAX_HORIZON_DAYS} days, beyond what the engine measures in business time`);
+  }
   for (let day = localDayNumber(fromMs, c.tz) - 1; day <= lastDay; day++) {
     const p = periodOn(c, day);
     if (p) total += Math.max(0, Math.min(p.end, toMs) - Math.max(p.start, fromMs));

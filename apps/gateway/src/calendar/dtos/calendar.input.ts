@@ -1,20 +1,20 @@
 import { Field, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { CalendarDate } from '../../common/input-rules';
+import { ArrayMaxSize, IsArray, IsInt, IsOptional, Length, Matches, ValidateNested } from 'class-validator';
 
-// Raw list bounds at the edge; what a calendar may contain (working time left per week and year,
-// holidays per year) is the domain's calendar validation.
+// Raw list bounds at the edge; each listed day (a real date in 2000–2100, named by its index:
+// "calendar.holidays.3") and what a calendar may contain (working time left per week and year,
+// holidays per year) is the domain's calendar validation, run on the list as the client sent it.
 const MAX_WORKING_HOUR_RANGES = 7 * 4;
 const MAX_LISTED_DAYS = 1000;
-const YEARS = { from: 2000, to: 2100 } as const;
-const CLOCK = /^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$/;
 
 @InputType('WorkingHoursInput')
 export class WorkingHoursInput {
-  @Field(() => Int) @IsInt() @Min(1, { message: 'weekday must be an ISO weekday, 1 (Monday) to 7 (Sunday)' }) @Max(7, { message: 'weekday must be an ISO weekday, 1 (Monday) to 7 (Sunday)' }) weekday!: number;
-  @Field({ description: '"09:00"' }) @Matches(CLOCK, { message: 'start must be a time of day written HH:MM, e.g. 09:00' }) start!: string;
-  @Field({ description: '"18:00"' }) @Matches(CLOCK, { message: 'end must be a time of day written HH:MM, e.g. 18:00' }) end!: string;
+  // Ranges and order (weekday 1..7, start before end) are the domain's calendar validation, which
+  // reports every problem of the calendar at once.
+  @Field(() => Int) @IsInt() weekday!: number;
+  @Field({ description: '"09:00"' }) @Length(1, 5, { message: 'start must be a time of day written HH:MM, e.g. 09:00' }) start!: string;
+  @Field({ description: '"18:00"' }) @Length(1, 5, { message: 'end must be a time of day written HH:MM, e.g. 18:00' }) end!: string;
 }
 
 @InputType('BranchCalendarInput')
@@ -33,12 +33,10 @@ export class BranchCalendarInput {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(MAX_LISTED_DAYS, { message: `holidays must list at most ${MAX_LISTED_DAYS} days` })
-  @CalendarDate(YEARS.from, YEARS.to, { each: true })
   holidays?: string[] | null;
   @Field(() => [String], { nullable: true, description: '调休: "2026-09-27": working days even if their weekday is off' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(MAX_LISTED_DAYS, { message: `makeUpWorkdays must list at most ${MAX_LISTED_DAYS} days` })
-  @CalendarDate(YEARS.from, YEARS.to, { each: true })
   makeUpWorkdays?: string[] | null;
 }

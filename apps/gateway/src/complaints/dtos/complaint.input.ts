@@ -77,51 +77,63 @@ export class QueueArgs {
 }
 
 @ArgsType()
-export class DispatchArgsInput {
+export class IdArgs {
   @Field(() => ID) @IsUUID('all', { message: 'id must be an id' }) id!: string;
+}
+
+// Printable ASCII without spaces: a UUID, a ULID or the client's own key all fit.
+const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
+
+/** An action on a complaint: its id and the client's retry key. */
+@ArgsType()
+export class ActionIdArgs extends IdArgs {
+  @Field(() => String, {
+    nullable: true,
+    description: "the client's retry key (1–128 printable ASCII characters, e.g. a UUID): the same requestId again returns the first outcome and never applies twice",
+  })
+  @IsOptional() @Matches(REQUEST_ID, { message: 'requestId must be 1 to 128 printable ASCII characters without spaces' }) requestId?: string | null;
+}
+
+@ArgsType()
+export class DispatchArgsInput extends ActionIdArgs {
   @Field(() => ID) @IsUUID('all', { message: 'assigneeId must be an id' }) assigneeId!: string;
   @Field(() => String, { nullable: true }) @IsOptional() @FreeText({ max: 2000 }) note?: string | null;
 }
 
 @ArgsType()
-export class IdArgs {
-  @Field(() => ID) @IsUUID('all', { message: 'id must be an id' }) id!: string;
-}
-
-@ArgsType()
-export class FollowUpArgsInput extends IdArgs {
+export class FollowUpArgsInput extends ActionIdArgs {
   @Field() @FreeText({ max: 2000 }) note!: string;
   @Field() @IsBoolean() customerInformed!: boolean;
 }
 
 @ArgsType()
-export class ValidityArgsInput extends IdArgs {
+export class ValidityArgsInput extends ActionIdArgs {
   @Field(() => ValidityEnum) @IsIn(VALIDITIES) validity!: Validity;
   @Field(() => ResponsibilityEnum) @IsIn(RESPONSIBILITIES) responsibility!: Responsibility;
   @Field() @FreeText({ max: 2000 }) reason!: string;
 }
 
 @ArgsType()
-export class ResolveArgsInput extends IdArgs {
+export class ResolveArgsInput extends ActionIdArgs {
   @Field() @FreeText({ max: 5000 }) resolution!: string;
   @Field(() => Boolean, { nullable: true }) @IsOptional() @IsBoolean() customerSigned?: boolean | null;
 }
 
 @ArgsType()
-export class CallbackArgsInput extends IdArgs {
+export class CallbackArgsInput extends ActionIdArgs {
   @Field(() => CallbackMethodEnum) @IsIn(CALLBACK_METHODS) method!: CallbackMethod;
   @Field() @IsBoolean() satisfied!: boolean;
   @Field(() => String, { nullable: true }) @IsOptional() @FreeText({ max: 2000 }) comment?: string | null;
 }
 
 @ArgsType()
-export class SpecialReportArgsInput extends IdArgs {
+export class SpecialReportArgsInput extends ActionIdArgs {
   @Field() @FreeText({ max: 5000 }) whatHappened!: string;
   @Field() @FreeText({ max: 5000 }) rootCause!: string;
   @Field() @FreeText({ max: 5000 }) preventiveMeasures!: string;
 }
 
 @ArgsType()
-export class WithdrawArgsInput extends IdArgs {
+export class WithdrawArgsInput extends ActionIdArgs {
   @Field() @FreeText({ max: 2000 }) reason!: string;
 }

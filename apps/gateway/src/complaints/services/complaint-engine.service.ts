@@ -1,16 +1,26 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'crypto';
 import {
   WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { complaintWorkflowId } from '../../../../../workflows/shared/ids';
-import { ComplaintWorkflowInput, INVALID_TRANSITION } from '../../../../../workflows/shared/complaint.types';
+import { ComplaintWorkflowInput, INVALID_TRANSITION, PROJECTION_FAILED, REGISTRATION_FAILED } from '../../../../../workflows/shared/complaint.types';
 import { intakeUpdate } from '../../../../../workflows/shared/updates';
-import { AppError, UnavailableError } from '../../common/app-error';
+import { AppError, InternalError, UnavailableError } from '../../common/app-error';
+import { uuidV5 } from '../../common/deterministic-id.util';
 import { GATEWAY_CONFIG, GatewayConfig } from '../../common/gateway.config';
-import { isInfrastructureFailure } from '../../common/infrastructure-errors';
+import { isDeadlineExceeded, isInfrastructureFailure } from '../../common/infrastructure-errors';
 import { TemporalClientProvider } from '../../common/temporal.provider';
 import { InvalidTransitionError } from '../exceptions/complaint.exception';
+
+// Namespace of action update ids (a fixed random UUID: ids are uuidV5(namespace, tenant|complaint|requestId)).
+const ACTION_UPDATE_NS = '5f0c8d2e-7a41-4c55-9a43-2f6b1d0e9c11';
+
+/** The Update id of a staff action with the client's retry key: the same key on the same complaint, the same id. */
+export function actionUpdateId(tenantId: string, complaintId: string, requestId: string): string {
+  return `action-${uuidV5(ACTION_UPDATE_NS, `${tenantId}|${complaintId}|${requestId}`)}`;
+}
 
 /** The gateway's side of the complaint workflows: start at intake, then send staff actions as Updates. */
 @Injectable()
@@ -37,7 +47,7 @@ export class ComplaintEngineService {
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });
     try {
-      await this.withTimeout(client.workflow.executeUpdateWithStart(intakeUpdate, { startWorkflowOperation }));
+      await client.withDeadline(this.deadline(), () => client.workflow.executeUpdateWithStart(intakeUpdate, { startWorkflowOperation }));
       return true;
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
@@ -45,26 +55,28 @@ export class ComplaintEngineService {
     }
   }
 
-  async execute<Ret, Args extends [unknown, ...unknown[]]>(tenantId: string, complaintId: string, update: UpdateDefinition<Ret, Args>, ...args: Args): Promise<Ret> {
+  /**
+   * Sends a staff action as an Update. With a `requestId` the Update's id is derived from
+   * (tenant, complaint, requestId): Temporal attaches a retry to the first attempt (running or
+   * finished) and the workflow remembers applied ids across continue-as-new, so the action applies
+   * once. Without one, a fresh id: a retry is a new action.
+   */
+  async execute<Ret, Args extends [unknown, ...unknown[]]>(
+    tenantId: string, complaintId: string, update: UpdateDefinition<Ret, Args>, requestId: string | null, ...args: Args
+  ): Promise<Ret> {
     const client = await this.temporal.get();
     const handle = client.workflow.getHandle(complaintWorkflowId(tenantId, complaintId));
+    const updateId = requestId ? actionUpdateId(tenantId, complaintId, requestId) : randomUUID();
     try {
-      return await this.withTimeout(handle.executeUpdate(update, { args } as never) as Promise<Ret>);
+      // The client's own deadline bounds every call it makes (the update's long polls included).
+      return await client.withDeadline(this.deadline(), () => handle.executeUpdate(update, { args, updateId } as never) as Promise<Ret>);
     } catch (err) {
       throw this.translate(err);
     }
   }
 
-  private async withTimeout<T>(p: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new UnavailableError('the complaint engine did not answer in time')), this.config.actionTimeoutMs);
-    });
-    try {
-      return await Promise.race([p, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+  private deadline(): number {
+    return Date.now() + this.config.actionTimeoutMs;
   }
 
   private translate(err: unknown): Error {
@@ -72,10 +84,15 @@ export class ComplaintEngineService {
     if (err instanceof WorkflowUpdateFailedError) {
       const cause = err.cause as { type?: string; message?: string } | undefined;
       if (cause?.type === INVALID_TRANSITION) return new InvalidTransitionError(cause.message ?? 'action not allowed now');
-      return new UnavailableError(`the complaint engine refused the action (${cause?.message ?? err.message})`);
+      // The database refused the step's data for good: nothing was applied, and a retry cannot succeed.
+      if (cause?.type === PROJECTION_FAILED) return new InternalError('the action could not be recorded and was not applied; the complaint is unchanged', err);
+      if (cause?.type === REGISTRATION_FAILED) return new InternalError('the complaint could not be recorded; nothing was saved', err);
+      // Anything else the workflow refused is a defect, not a reason to retry.
+      return new InternalError(`the complaint engine could not apply the action (${cause?.type ?? 'unknown'})`, err);
     }
     // The workflow of a closed complaint has completed: nothing more can happen to it.
     if (err instanceof WorkflowNotFoundError) return new InvalidTransitionError('the complaint is closed; no further action is possible');
+    if (isDeadlineExceeded(err)) return new UnavailableError('the complaint engine did not answer in time; the outcome is not known yet');
     if (isInfrastructureFailure(err)) return new UnavailableError('the complaint engine (Temporal) is unreachable');
     return err instanceof Error ? err : new Error(String(err));
   }

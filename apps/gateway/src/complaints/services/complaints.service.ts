@@ -14,14 +14,14 @@ import {
 } from '../../../../../workflows/shared/updates';
 import { tenantOf } from '../../auth/auth.service';
 import { Principal, STAFF_ROLES, hasRoleForBranch } from '../../auth/principal';
-import { BadUserInputError, ForbiddenError, NotFoundError } from '../../common/app-error';
+import { AppError, BadUserInputError, ErrorCode, ForbiddenError, NotFoundError } from '../../common/app-error';
 import { InjectDataSource } from '../../common/database.provider';
 import { uuidV5 } from '../../common/deterministic-id.util';
 import { perRequestMemo } from '../../common/request-cache.util';
 import { OrganisationService } from '../../organisation/services/organisation.service';
 import { ComplaintConnectionDto, ComplaintDto, DeadlineDto, TimelineEventDto } from '../dtos/complaint.dto';
 import {
-  CallbackArgsInput, ComplaintFilter, DispatchArgsInput, FollowUpArgsInput, ResolveArgsInput, SpecialReportArgsInput,
+  ActionIdArgs, CallbackArgsInput, ComplaintFilter, DispatchArgsInput, FollowUpArgsInput, ResolveArgsInput, SpecialReportArgsInput,
   SubmitComplaintInput, ValidityArgsInput, WithdrawArgsInput,
 } from '../dtos/complaint.input';
 import { InvalidTransitionError } from '../exceptions/complaint.exception';
@@ -179,7 +179,15 @@ export class ComplaintsService {
     };
     // The workflow writes the row itself before the update returns, so a crash anywhere leaves
     // either no workflow (the client retries with its key) or one workflow that owns one row.
-    await this.engine.start(workflowInput);
+    const started = await this.engine.start(workflowInput);
+    if (!started) {
+      // The workflow for this key has finished: the complaint exists (and is closed), or its
+      // registration was refused for good and nothing was written.
+      const existing = await this.complaints.findOne(tenantId, { id: complaintId });
+      if (!existing) {
+        throw new AppError(ErrorCode.CONFLICT, 'an earlier submission with this idempotencyKey could not be recorded; submit it again with a new idempotencyKey');
+      }
+    }
     return this.get(p, complaintId);
   }
 
@@ -191,6 +199,7 @@ export class ComplaintsService {
     permission: Permission,
     update: UpdateDefinition<ActionResult, [A]>,
     args: Omit<A, 'actorId'>,
+    requestId: string | null | undefined,
   ): Promise<ComplaintEntity> {
     const c = typeof complaint === 'string' ? await this.get(p, complaint) : complaint;
     const isAssignee = c.assigneeId === p.userId;
@@ -200,7 +209,7 @@ export class ComplaintsService {
       throw new ForbiddenError(permission === 'ASSIGNEE' ? 'only the assignee may do this' : 'only staff of this branch or the assignee may do this');
     }
     if (isTerminal(c.status)) throw new InvalidTransitionError(`the complaint is ${c.status}; no further action is possible`);
-    await this.engine.execute(c.tenantId, c.id, update, { ...args, actorId: p.userId } as A);
+    await this.engine.execute(c.tenantId, c.id, update, requestId ?? null, { ...args, actorId: p.userId } as A);
     return this.get(p, c.id);
   }
 
@@ -214,15 +223,15 @@ export class ComplaintsService {
       throw new BadUserInputError([{ field: 'assigneeId', message: 'assigneeId must be a user who works in the complaint\'s branch' }]);
     }
     const assigneeIsContractor = roles.some((r) => r.role === 'CONTRACTOR');
-    return this.act(p, c, 'STAFF', dispatchUpdate, { assigneeId: a.assigneeId, note: a.note ?? null, assigneeIsContractor });
+    return this.act(p, c, 'STAFF', dispatchUpdate, { assigneeId: a.assigneeId, note: a.note ?? null, assigneeIsContractor }, a.requestId);
   }
 
-  acknowledge(p: Principal, id: string): Promise<ComplaintEntity> {
-    return this.act(p, id, 'ASSIGNEE', acknowledgeUpdate, {});
+  acknowledge(p: Principal, a: ActionIdArgs): Promise<ComplaintEntity> {
+    return this.act(p, a.id, 'ASSIGNEE', acknowledgeUpdate, {}, a.requestId);
   }
 
   followUp(p: Principal, a: FollowUpArgsInput): Promise<ComplaintEntity> {
-    return this.act(p, a.id, 'ASSIGNEE_OR_STAFF', followUpUpdate, { note: a.note, customerInformed: a.customerInformed });
+    return this.act(p, a.id, 'ASSIGNEE_OR_STAFF', followUpUpdate, { note: a.note, customerInformed: a.customerInformed }, a.requestId);
   }
 
   determineValidity(p: Principal, a: ValidityArgsInput): Promise<ComplaintEntity> {
@@ -232,23 +241,23 @@ export class ComplaintsService {
     }
     if (a.validity === 'UNDETERMINED') fields.push({ field: 'validity', message: 'validity must be VALID or INVALID' });
     if (fields.length) throw new BadUserInputError(fields);
-    return this.act(p, a.id, 'ASSIGNEE_OR_STAFF', validityUpdate, { validity: a.validity, responsibility: a.responsibility, reason: a.reason });
+    return this.act(p, a.id, 'ASSIGNEE_OR_STAFF', validityUpdate, { validity: a.validity, responsibility: a.responsibility, reason: a.reason }, a.requestId);
   }
 
   resolve(p: Principal, a: ResolveArgsInput): Promise<ComplaintEntity> {
-    return this.act(p, a.id, 'ASSIGNEE_OR_STAFF', resolveUpdate, { resolution: a.resolution, customerSigned: a.customerSigned ?? null });
+    return this.act(p, a.id, 'ASSIGNEE_OR_STAFF', resolveUpdate, { resolution: a.resolution, customerSigned: a.customerSigned ?? null }, a.requestId);
   }
 
   callback(p: Principal, a: CallbackArgsInput): Promise<ComplaintEntity> {
-    return this.act(p, a.id, 'STAFF', callbackUpdate, { method: a.method, satisfied: a.satisfied, comment: a.comment ?? null });
+    return this.act(p, a.id, 'STAFF', callbackUpdate, { method: a.method, satisfied: a.satisfied, comment: a.comment ?? null }, a.requestId);
   }
 
   specialReport(p: Principal, a: SpecialReportArgsInput): Promise<ComplaintEntity> {
-    return this.act(p, a.id, 'STAFF', specialReportUpdate, { whatHappened: a.whatHappened, rootCause: a.rootCause, preventiveMeasures: a.preventiveMeasures });
+    return this.act(p, a.id, 'STAFF', specialReportUpdate, { whatHappened: a.whatHappened, rootCause: a.rootCause, preventiveMeasures: a.preventiveMeasures }, a.requestId);
   }
 
   withdraw(p: Principal, a: WithdrawArgsInput): Promise<ComplaintEntity> {
-    return this.act(p, a.id, 'STAFF', withdrawUpdate, { reason: a.reason });
+    return this.act(p, a.id, 'STAFF', withdrawUpdate, { reason: a.reason }, a.requestId);
   }
 }
 
