@@ -4,7 +4,8 @@ const tsJest: Record<string, [string, Record<string, unknown>]> = { '^.+\\.ts$':
 const common = { testEnvironment: 'node', transform: tsJest, moduleFileExtensions: ['ts', 'js', 'json'] };
 
 /**
- * Three tiers: `unit` (pure rules, no servers), `workflow` (real Temporal server) and `e2e`
+ * Four tiers: `unit` (pure rules, no servers), `medium` (repositories and activities against real
+ * PostgreSQL), `workflow` (real Temporal server, real activities on real PostgreSQL) and `e2e`
  * (real Temporal, real PostgreSQL, the gateway over HTTP). The server tiers share one global
  * setup that starts Temporal and PostgreSQL once per run.
  */
@@ -13,13 +14,20 @@ const config: Config = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts', '<rootDir>/workflows/determinism.spec.ts'],
+      testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts', '<rootDir>/eslint-rules/**/*.spec.ts', '<rootDir>/workflows/determinism.spec.ts', '<rootDir>/workflows/replay.spec.ts'],
     },
     {
       ...common,
       displayName: 'workflow',
       testMatch: ['<rootDir>/workflows/**/*.spec.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/workflows/determinism.spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/workflows/determinism.spec.ts', '<rootDir>/workflows/replay.spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+    {
+      ...common,
+      displayName: 'medium',
+      testMatch: ['<rootDir>/test/medium/**/*.medium-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },

@@ -166,4 +166,24 @@ describe('fair sharing: a calendar change on many open complaints', () => {
     expect(sizes).toHaveLength(3);
     for (const n of sizes) expect(n).toBeLessThan(40);
   });
+
+  it("caps one tenant's complaint writes per second, so its flood is refused with RATE_LIMITED while another tenant's intake goes on", async () => {
+    // A gateway with a small budget: 2 writes a second plus a burst of 3.
+    const url = await stack.extraGateway({ limits: { tenantWritesPerSecond: 2, tenantWriteBurst: 3 } });
+    const flood = await Promise.all(Array.from({ length: 15 }, (_, i) => stack.gql(SUBMIT, { input: complaintInput(b.branchId, `flood-${i}`) }, b.tokens.dispatcher, url)));
+    const codes = flood.map((r) => r.errors?.[0]?.extensions.code ?? 'OK');
+    const refused = flood.filter((r) => r.errors?.[0]?.extensions.code === 'RATE_LIMITED');
+    expect(codes.filter((c) => c === 'OK').length).toBeGreaterThanOrEqual(2);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(codes.every((c) => c === 'OK' || c === 'RATE_LIMITED')).toBe(true);
+    expect(refused[0].errors![0].extensions.retryAfter).toBeGreaterThanOrEqual(1);
+    expect(refused[0].errors![0].message).toMatch(/retry after \d+ s/);
+    // A refused submission wrote nothing.
+    const keys = flood.map((r, i) => (r.errors ? `flood-${i}` : null)).filter((k): k is string => k !== null);
+    const rows = await stack.db.query(`SELECT count(*)::int AS n FROM complaints WHERE tenant_id = $1 AND idempotency_key = ANY($2)`, [b.tenantId, keys]);
+    expect(rows[0].n).toBe(0);
+    // The other tenant has its own budget.
+    const other = await stack.gql(SUBMIT, { input: complaintInput(a.branchId, 'quiet-during-flood') }, a.tokens.dispatcher, url);
+    expect(other.errors).toBeUndefined();
+  });
 });

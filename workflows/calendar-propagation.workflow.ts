@@ -1,5 +1,5 @@
 import { continueAsNew, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { CalendarActivities } from '../apps/worker/src/activities/calendar.activities.types';
+import type { CalendarActivities } from './shared/calendar.activities.types';
 import {
   CALENDAR_PROPAGATION_BOUNDS, CALENDAR_PROPAGATION_DEFAULTS, CalendarPropagationCounts, CalendarPropagationInput,
   CalendarPropagationProgress, CalendarPropagationStatus, calendarPropagationProgressQuery,

@@ -1,7 +1,7 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import {
   ActivityFailure, ApplicationFailure, allHandlersFinished, condition, continueAsNew, patched, proxyActivities, proxyLocalActivities,
-  setHandler, workflowInfo,
+  currentUpdateInfo, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 // Relative imports only: path aliases do not resolve inside the workflow bundle.
 import type { DeadlineKind } from '../libs/domain/src/enums';
@@ -9,10 +9,10 @@ import { computeDueAt, tryComputeDueAt } from '../libs/domain/src/deadlines/dead
 import { DEADLINE_PLAN, LifecycleMoment, deadlinesMetBy, deadlinesStartedBy } from '../libs/domain/src/deadlines/deadline-plan.util';
 import { ComplaintAction, isTerminal, transitionError } from '../libs/domain/src/lifecycle/lifecycle.util';
 import { classifySeverity } from '../libs/domain/src/severity/severity.util';
-import type { ComplaintActivities } from '../apps/worker/src/activities/complaint.activities.types';
+import type { ComplaintActivities } from './shared/complaint.activities.types';
 import {
   ActionBase, ActionResult, CallbackArgs, ComplaintState, ComplaintWorkflowInput, DATA_REJECTED, DeadlineState, DispatchArgs,
-  FollowUpArgs, INVALID_TRANSITION, PROJECTION_FAILED, REGISTRATION_FAILED, ResolveArgs, SpecialReportArgs, TimelineEventRecord,
+  FollowUpArgs, INVALID_TRANSITION, MAX_APPLIED_ACTIONS, PROJECTION_FAILED, RETRY_KEY_UPDATE_PREFIX, REGISTRATION_FAILED, ResolveArgs, SpecialReportArgs, TimelineEventRecord,
   ValidityArgs, WithdrawArgs,
 } from './shared/complaint.types';
 import {
@@ -44,6 +44,8 @@ const PATCH_UNCOMPUTABLE_DEADLINE = 'uncomputable-deadline-falls-back';
 const PATCH_PROJECTION_FAILURE = 'projection-failure-contained';
 /** A registration that failed for good answers intake with REGISTRATION_FAILED and ends the workflow. */
 const PATCH_REGISTRATION_FAILURE = 'registration-failure-ends-intake';
+/** Actions applied under a retry key are remembered (across continue-as-new) and a retry returns the first outcome. */
+const PATCH_APPLIED_ACTIONS = 'applied-actions-remembered';
 
 const DEFAULT_MAX_HISTORY_EVENTS = 2000;
 
@@ -104,9 +106,12 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   // Set when registration failed for good: intake answers with it and the workflow ends failed.
   let registrationFailure: string | null = null;
 
+  // The retry key of the action being applied: its events carry it, so a retry after the complaint
+  // has ended (no workflow left to ask) can still be recognised from the timeline.
+  let actionKey: string | null = null;
   const emit = (type: string, actor: string | null, data: Record<string, unknown> = {}): void => {
     state.seq += 1;
-    pending.push({ seq: state.seq, at: Date.now(), type, actor, data });
+    pending.push({ seq: state.seq, at: Date.now(), type, actor, data: actionKey === null ? data : { ...data, retryKey: actionKey } });
   };
 
   // Handlers run interleaved at their awaits; one lock keeps state changes and their writes in order.
@@ -239,12 +244,38 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     const error = transitionError(action, state.status);
     if (error) throw ApplicationFailure.nonRetryable(error, INVALID_TRANSITION);
   };
+  // --- exactly-once actions ---------------------------------------------------------------------
+  // Retry keys (Update ids derived from the client's requestId) of applied actions, oldest first.
+  const applied = new Map<string, ActionResult>((input.appliedActions ?? []).map((a) => [a.updateId, a.result]));
+  const retryKey = (): string | null => {
+    const id = currentUpdateInfo()?.id;
+    return id !== undefined && id.startsWith(RETRY_KEY_UPDATE_PREFIX) ? id : null;
+  };
+  const remember = (key: string, result: ActionResult): void => {
+    applied.set(key, result);
+    // Bounded: a complaint remembers its latest keys only.
+    for (const oldest of applied.keys()) {
+      if (applied.size <= MAX_APPLIED_ACTIONS) break;
+      applied.delete(oldest);
+    }
+  };
+
   const act = <A extends ActionBase>(action: ComplaintAction, apply: (args: A) => void) => async (args: A): Promise<ActionResult> =>
     exclusive(async () => {
+      // The same retry key again (even after continue-as-new, which Temporal's own de-duplication does not
+      // cover): the first outcome, applied once.
+      const key = retryKey();
+      const seen = key === null ? undefined : applied.get(key);
+      if (seen) return seen;
       // Re-checked under the lock: an earlier action may have moved the status since validation.
       validate(action)();
       const before = patched(PATCH_PROJECTION_FAILURE) ? snapshot() : null;
-      apply(args);
+      actionKey = key !== null && patched(PATCH_APPLIED_ACTIONS) ? key : null;
+      try {
+        apply(args);
+      } finally {
+        actionKey = null;
+      }
       try {
         await flush();
       } catch (err) {
@@ -257,11 +288,20 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
           PROJECTION_FAILED,
         );
       }
-      return { complaintId: input.complaintId, status: state.status, seq: state.seq };
+      const result: ActionResult = { complaintId: input.complaintId, status: state.status, seq: state.seq };
+      if (key !== null && patched(PATCH_APPLIED_ACTIONS)) remember(key, result);
+      return result;
     });
 
   function onAction<A extends ActionBase>(def: UpdateDefinition<ActionResult, [A]>, action: ComplaintAction, apply: (args: A) => void): void {
-    setHandler(def, act<A>(action, apply), { validator: (_args: A) => validate(action)() });
+    setHandler(def, act<A>(action, apply), {
+      validator: (_args: A) => {
+        // A retry of an action already applied is answered with its first outcome, whatever the status is now.
+        const key = retryKey();
+        if (key !== null && applied.has(key)) return;
+        validate(action)();
+      },
+    });
   }
 
   setHandler(intakeUpdate, async () => {
@@ -477,7 +517,9 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
         await commit('DEADLINE_TIMER');
       });
       await condition(allHandlersFinished);
-      await continueAsNew<typeof complaintWorkflow>({ ...input, state });
+      await continueAsNew<typeof complaintWorkflow>({
+        ...input, state, appliedActions: [...applied].map(([updateId, result]) => ({ updateId, result })),
+      });
     }
   }
   await condition(allHandlersFinished);

@@ -1,5 +1,5 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { ReviewActivities } from '../apps/worker/src/activities/review.activities.types';
+import type { ReviewActivities } from './shared/review.activities.types';
 
 const acts = proxyActivities<ReviewActivities>({
   startToCloseTimeout: '2 minutes',

@@ -9,12 +9,12 @@ import path from 'path';
 import { signToken } from '../../apps/gateway/src/auth/jwt.util';
 import { OPS, platformAdminToken } from '../demo/seed';
 import { graphql } from '../demo/graphql';
+import { PostgresInfo, TemporalInfo, choosePort, startPostgres, startTemporal } from '../infra/backing-services';
+import type { Say } from '../infra/output';
 import { isPidAlive } from '../infra/process-utils';
+import { GATEWAY_ENTRY, graphqlUrlFor, serviceEnv, startAppServices, waitForGateway } from '../infra/services';
+import { STOP_ORDER, Supervisor, allSettled, startService } from '../infra/supervisor';
 import { DATA_DIR, EMBEDDED_PG_DIR, ROOT } from '../runtime-config';
-import {
-  PostgresInfo, STOP_ORDER, Say, Supervisor, TemporalInfo, allSettled, choosePort, serviceEnv, startPostgres, startService, startTemporal,
-  waitForGateway,
-} from '../start';
 import { RssSampler } from './rss';
 import type { BenchStack, BenchTenant } from './types';
 
@@ -44,26 +44,32 @@ export async function startBenchStack(sup: Supervisor, say: Say): Promise<BenchS
 
   const port = await choosePort(0, 'bench gateway', say);
   const env = serviceEnv({ databaseUrl, temporalAddress: temporal.address, namespace: temporal.namespace, jwtSecret, port, taskQueue });
-  const echo = !!process.env.BENCH_VERBOSE;
   const rss = new RssSampler(200);
-  const worker = startService(sup, {
-    name: 'worker', entry: 'apps/worker/src/main.ts', env: { ...env, WORKFLOW_BUNDLE_PATH: bundlePath }, color: 'cyan', echo,
-    stopOrder: STOP_ORDER.worker, graceMs: 20_000,
+  const { worker, gateway, graphqlUrl } = await startAppServices(sup, {
+    env, workerEnv: { WORKFLOW_BUNDLE_PATH: bundlePath }, echo: !!process.env.BENCH_VERBOSE,
+    onSpawn: (service) => rss.track(service.name, service.pid),
   });
-  rss.track('worker', worker.pid);
-  const gateway = startService(sup, { name: 'gateway', entry: 'apps/gateway/src/main.ts', env, color: 'magenta', echo, stopOrder: STOP_ORDER.gateway });
-  rss.track('gateway', gateway.pid);
-  const graphqlUrl = `http://127.0.0.1:${port}/graphql`;
-  await allSettled([worker.waitForLine(/worker: polling/, 180_000), waitForGateway(graphqlUrl, gateway, sup)]);
   const readyAt = performance.now();
   say(`worker (pid ${worker.pid}) and gateway (pid ${gateway.pid}) ready; provisioning a tenant…`);
 
   const gql = <T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> =>
     graphql<T>(graphqlUrl, query, variables, token);
   const tenant = await provisionTenant(gql, jwtSecret);
+  let extra = 0;
+  const extraGateway = async (overrides: NodeJS.ProcessEnv): Promise<string> => {
+    const extraPort = await choosePort(0, 'bench gateway', say);
+    const name = `gateway-${++extra}`;
+    const child = startService(sup, {
+      name, entry: GATEWAY_ENTRY, env: { ...env, PORT: String(extraPort), ...overrides }, color: 'magenta', echo: !!process.env.BENCH_VERBOSE,
+      stopOrder: STOP_ORDER.gateway,
+    });
+    const url = graphqlUrlFor(extraPort);
+    await waitForGateway(url, child, sup);
+    return url;
+  };
   return {
     graphqlUrl, databaseUrl, temporalAddress: temporal.address, namespace: temporal.namespace, taskQueue, jwtSecret,
-    worker, gateway, rss, tenant, readyAt, gql,
+    worker, gateway, rss, tenant, readyAt, gql, extraGateway,
     token: (userId) => signToken({ sub: userId, tid: tenant.tenantId }, jwtSecret),
   };
 }

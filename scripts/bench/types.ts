@@ -4,7 +4,8 @@
 // sections/index.ts (order = run order). A section that needs no servers (e.g. pure calendar
 // functions) sets `needsStack: false`; if only such sections are selected (`npm run bench -- --only
 // <id>`), no servers are started at all.
-import type { ChildService, Say } from '../start';
+import type { ChildService } from '../infra/child-service';
+import type { Say } from '../infra/output';
 import type { RssSampler } from './rss';
 
 /** The tenant the bench provisions over GraphQL. */
@@ -34,6 +35,8 @@ export interface BenchStack {
   readyAt: number;
   /** GraphQL call against the gateway; throws on any GraphQL error. */
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<T>;
+  /** Starts another gateway on the same database and task queue with some environment changed; returns its GraphQL URL. */
+  extraGateway(env: NodeJS.ProcessEnv): Promise<string>;
   /** A token for a user of the bench tenant. */
   token(userId: string): string;
 }

@@ -19,12 +19,12 @@ import { temporalAddress, workflowBundlePath } from './test-env';
 export { eventually, temporalAddress } from './test-env';
 
 const ROOT = path.join(__dirname, '..', '..');
-const UNTHROTTLED = { userPerMinute: 1_000_000, tenantPerMinute: 1_000_000, anonymousPerMinute: 1_000_000 };
+const UNTHROTTLED = { userPerMinute: 1_000_000, tenantPerMinute: 1_000_000, anonymousPerMinute: 1_000_000, tenantWritesPerSecond: 1_000_000 };
 
 export interface GqlResponse<T = Record<string, any>> {
   status: number;
   data: T | null;
-  errors?: { message: string; extensions: { code: string; fields?: { field: string; message: string }[] } }[];
+  errors?: { message: string; extensions: { code: string; fields?: { field: string; message: string }[]; correlationId?: string; retryAfter?: number } }[];
 }
 
 /**
@@ -37,6 +37,8 @@ export class Stack {
   readonly taskQueue = `test-${randomBytes(4).toString('hex')}`;
   url = '';
   databaseUrl = '';
+  /** The worker's database URL (by default the same as the gateway's; a test can route it through a proxy). */
+  workerDatabaseUrl = '';
   private dropDb: (() => Promise<void>) | null = null;
   private gateway: NestFastifyApplication | null = null;
   private worker: { worker: Worker; running: Promise<void>; connection: NativeConnection; ds: DataSource } | null = null;
@@ -51,6 +53,8 @@ export class Stack {
       worker?: 'in-process' | 'process' | 'none';
       actionTimeoutMs?: number;
       gatewayDatabaseUrl?: (url: string) => string;
+      /** The worker's DATABASE_URL from the test database's URL (e.g. through a TcpProxy a test can cut). */
+      workerDatabaseUrl?: (url: string) => string;
       /** Gateway settings a test changes (limits, development mode, …). */
       gateway?: Partial<GatewayConfig>;
     } = {},
@@ -60,6 +64,7 @@ export class Stack {
     s.databaseUrl = database.url;
     s.dropDb = database.drop;
     s.db = await createDataSource(s.databaseUrl).initialize();
+    s.workerDatabaseUrl = opts.workerDatabaseUrl?.(s.databaseUrl) ?? s.databaseUrl;
     const mode = opts.worker ?? 'in-process';
     if (mode === 'in-process') await s.startWorker();
     if (mode === 'process') await s.startWorkerProcess();
@@ -91,7 +96,7 @@ export class Stack {
   }
 
   async startWorker(): Promise<void> {
-    const ds = await createDataSource(this.databaseUrl).initialize();
+    const ds = await createDataSource(this.workerDatabaseUrl || this.databaseUrl).initialize();
     // Only an in-process worker needs the native runtime; installed without one, it would keep Jest from exiting.
     installTemporalRuntime();
     const connection = await NativeConnection.connect({ address: temporalAddress() });
@@ -117,7 +122,7 @@ export class Stack {
     const child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'run-ts.js'), path.join(ROOT, 'apps', 'worker', 'src', 'main.ts')], {
       cwd: ROOT,
       env: {
-        ...process.env, DATABASE_URL: this.databaseUrl, TEMPORAL_ADDRESS: temporalAddress(), TEMPORAL_TASK_QUEUE: this.taskQueue,
+        ...process.env, DATABASE_URL: this.workerDatabaseUrl || this.databaseUrl, TEMPORAL_ADDRESS: temporalAddress(), TEMPORAL_TASK_QUEUE: this.taskQueue,
         WORKFLOW_BUNDLE_PATH: workflowBundlePath(),
       },
       stdio: ['ignore', 'pipe', 'pipe'],

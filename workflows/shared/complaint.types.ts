@@ -40,7 +40,21 @@ export interface ComplaintWorkflowInput {
   maxHistoryEvents?: number;
   /** Carried across continue-as-new. */
   state?: ComplaintState;
+  /** Carried across continue-as-new: the retry keys of actions already applied, with their outcome. */
+  appliedActions?: AppliedAction[];
 }
+
+/** An action applied under a client's retry key (its Update id), remembered so a retry returns the first outcome. */
+export interface AppliedAction {
+  updateId: string;
+  result: ActionResult;
+}
+
+/** How many applied retry keys a complaint remembers (the oldest are forgotten first). */
+export const MAX_APPLIED_ACTIONS = 500;
+
+/** Update ids the gateway derives from a client's requestId start with this; others are one-off ids. */
+export const RETRY_KEY_UPDATE_PREFIX = 'action-';
 
 export interface DeadlineState {
   kind: DeadlineKind;

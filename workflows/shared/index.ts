@@ -3,3 +3,7 @@ export * from './ids';
 export * from './complaint.types';
 export * from './updates';
 export * from './calendar-propagation';
+export * from './complaint.activities.types';
+export * from './calendar.activities.types';
+export * from './review.activities.types';
+export * from './schedules';

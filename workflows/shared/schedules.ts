@@ -1,4 +1,4 @@
-import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
+import type { ScheduleOptions } from '@temporalio/client';
 
 /** The id of a tenant's weekly review schedule. */
 export function weeklyReviewScheduleId(tenantId: string): string {
@@ -6,25 +6,22 @@ export function weeklyReviewScheduleId(tenantId: string): string {
 }
 
 /**
- * Makes sure the tenant's Monday-morning review runs as a Temporal Schedule (idempotent: an
- * existing schedule is left as it is). 09:00 on Mondays in the group's time zone.
+ * The tenant's Monday-morning review as a Temporal Schedule: 09:00 on Mondays in the group's time
+ * zone. Data only (a type import), so the workflow bundle stays free of the client; the client call
+ * is `ensureWeeklyReviewSchedule` in `libs/temporal-client`.
  */
-export async function ensureWeeklyReviewSchedule(client: Client, opts: { tenantId: string; taskQueue: string; timezone?: string }): Promise<void> {
+export function weeklyReviewScheduleOptions(opts: { tenantId: string; taskQueue: string; timezone?: string }): ScheduleOptions {
   const timezone = opts.timezone ?? 'Asia/Shanghai';
-  try {
-    await client.schedule.create({
-      scheduleId: weeklyReviewScheduleId(opts.tenantId),
-      spec: { calendars: [{ dayOfWeek: 'MONDAY', hour: 9, minute: 0 }], timezone },
-      action: {
-        type: 'startWorkflow',
-        workflowType: 'weeklyReviewWorkflow',
-        args: [{ tenantId: opts.tenantId, timezone }],
-        taskQueue: opts.taskQueue,
-        workflowId: `weekly-review/${opts.tenantId}`,
-      },
-      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
-    });
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-  }
+  return {
+    scheduleId: weeklyReviewScheduleId(opts.tenantId),
+    spec: { calendars: [{ dayOfWeek: 'MONDAY', hour: 9, minute: 0 }], timezone },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'weeklyReviewWorkflow',
+      args: [{ tenantId: opts.tenantId, timezone }],
+      taskQueue: opts.taskQueue,
+      workflowId: `weekly-review/${opts.tenantId}`,
+    },
+    policies: { overlap: 'SKIP', catchupWindow: '1 day' },
+  };
 }

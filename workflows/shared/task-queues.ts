@@ -1,2 +1,6 @@
-/** Task queue of the complaint workflows and their activities. Tests use their own queue per run. */
-export const COMPLAINTS_TASK_QUEUE = process.env.TEMPORAL_TASK_QUEUE ?? 'complaints';
+/**
+ * Default task queue of the complaint workflows and their activities (the gateway and the worker
+ * read TEMPORAL_TASK_QUEUE themselves; tests use their own queue per run). No `process.env` here:
+ * this folder is part of the workflow bundle.
+ */
+export const DEFAULT_COMPLAINTS_TASK_QUEUE = 'complaints';

@@ -1,9 +1,10 @@
 /**
  * Test harness for the complaint workflow on a REAL Temporal server (the jest global setup starts
- * a dev server and pre-bundles the workflow code). Activities are in-memory stubs that keep the
- * same idempotency semantics as the real ones (complaint rows keyed by complaint id, timeline
- * events keyed by (complaint id, seq), projections guarded by last seq), and record every call so
- * tests can assert what a user of the read model would see.
+ * a dev server and pre-bundles the workflow code) writing to a REAL PostgreSQL: each test file gets
+ * its own database (all migrations applied) with one organisation inserted by SQL, and the worker
+ * runs the real activities (`ComplaintActivitiesService`). Tests read what the read model holds
+ * with SQL (`timeline`, `row`). The activities are wrapped only to record their calls and to inject
+ * faults around the real code (a lost acknowledgement after commit, a write refused for good).
  */
 import { Context } from '@temporalio/activity';
 import { Client, WithStartWorkflowOperation, WorkflowHandle } from '@temporalio/client';
@@ -11,14 +12,17 @@ import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { randomBytes, randomUUID } from 'crypto';
+import type { DataSource } from 'typeorm';
 import { installTemporalRuntime } from '../../apps/worker/src/temporal-runtime';
+import { ComplaintActivitiesService } from '../../apps/worker/src/activities/complaint.activities';
 import type {
   ComplaintActivities, ComplaintAnalysis, RegisterComplaintArgs,
 } from '../../apps/worker/src/activities/complaint.activities.types';
 import { defaultBranchCalendar } from '../../libs/domain/src/calendar/china-holidays.util';
-import type { DeadlineKind } from '../../libs/domain/src/enums';
+import type { CallbackMethod, Category, ComplaintStatus, DeadlineKind, Responsibility, Severity, Validity } from '../../libs/domain/src/enums';
 import type { DeadlineRule, Policy } from '../../libs/domain/src/policy/policy.types';
 import { presetPolicy } from '../../libs/domain/src/policy/policy.util';
+import { createDataSource } from '../../libs/persistence/src/data-source';
 import type { complaintWorkflow } from '../complaint.workflow';
 import type {
   ComplaintIntake, ComplaintProjection, ComplaintState, ComplaintWorkflowInput, ProjectionFailureRecord, TimelineEventRecord,
@@ -26,110 +30,92 @@ import type {
 import { DATA_REJECTED } from '../shared/complaint.types';
 import { complaintWorkflowId } from '../shared/ids';
 import { intakeUpdate, stateQuery } from '../shared/updates';
+import { createTestDatabase } from '../../test/support/database';
+import { insertOrganisation } from '../../test/support/seed-sql';
 import { eventually, temporalAddress, workflowBundlePath } from '../../test/support/test-env';
 
 export { eventually };
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+// --- the organisation every complaint of a test file belongs to -----------------------------------
 
-// --- in-memory activities -----------------------------------------------------------------------
+/** Fixed ids: each test file has its own database, so they never meet another file's rows. */
+export const ORG = {
+  tenantId: '0b6f3c1e-5a2d-4c7e-9f10-000000000001',
+  companyId: '0b6f3c1e-5a2d-4c7e-9f10-000000000002',
+  branchId: '0b6f3c1e-5a2d-4c7e-9f10-000000000003',
+  branchCode: 'GZ01',
+} as const;
 
-export interface PersistedComplaint {
-  reference: string;
-  /** The projection row: only a newer seq overwrites it (like `last_seq < $seq` in SQL). */
-  state: ComplaintState | null;
-  /** Timeline keyed by seq: a replayed seq is ignored (like ON CONFLICT (complaint_id, seq) DO NOTHING). */
-  events: Map<number, TimelineEventRecord>;
-  /** The same seq written twice with a different event: a workflow bug (seq reused). */
-  conflicts: { seq: number; kept: TimelineEventRecord; dropped: TimelineEventRecord }[];
-}
+/** The users the tests act as (rows in `users`: the assignee and the first contact are foreign keys). */
+export const USERS = {
+  firstContact: '0b6f3c1e-5a2d-4c7e-9f10-0000000000a1',
+  dispatcher: '0b6f3c1e-5a2d-4c7e-9f10-0000000000a2',
+  handler: '0b6f3c1e-5a2d-4c7e-9f10-0000000000a3',
+  handlerA: '0b6f3c1e-5a2d-4c7e-9f10-0000000000a4',
+  handlerB: '0b6f3c1e-5a2d-4c7e-9f10-0000000000a5',
+  callbackAgent: '0b6f3c1e-5a2d-4c7e-9f10-0000000000a6',
+  manager: '0b6f3c1e-5a2d-4c7e-9f10-0000000000a7',
+} as const;
 
-/** Faults a test can inject into the next activity attempts. */
+// --- activities: the real ones, recorded, with injectable faults around them ---------------------
+
+/** Faults a test can inject around the real activities. */
 export interface Faults {
-  /** Fail this many persistComplaint attempts AFTER the write "committed" (a lost acknowledgement). */
+  /** Fail this many persistComplaint attempts AFTER the real write committed (a lost acknowledgement). */
   persistFailAfterWrite: number;
   /**
-   * Reject (non-retryably, nothing written, like a rolled-back transaction with SQLSTATE 22021) every
-   * persistComplaint whose events include one of these types; registerComplaint too when it lists 'REGISTER'.
+   * Refuse (non-retryably, before the real activity runs, so nothing is written) every persistComplaint
+   * whose events include one of these types; registerComplaint too when it lists 'REGISTER'.
    */
   rejectEventTypes: string[];
 }
 
-/** One write of the projection (registration's first write, then persistComplaint attempts), with the workflow run that made it. */
+/** One attempt to write the projection (registration's first write, then persistComplaint attempts), with the workflow run that made it. */
 export type PersistCall = ComplaintProjection & { runId: string };
 
 export class ActivityRecorder {
   readonly registerCalls: RegisterComplaintArgs[] = [];
   readonly persistCalls: PersistCall[] = [];
+  /** The writes the real activity committed (whatever the workflow was told afterwards). */
+  readonly committedWrites: ComplaintProjection[] = [];
   readonly analyseCalls: { tenantId: string; complaintId: string }[] = [];
   readonly failureRecords: ProjectionFailureRecord[] = [];
-  readonly complaints = new Map<string, PersistedComplaint>();
   readonly faults: Faults = { persistFailAfterWrite: 0, rejectEventTypes: [] };
-  private counter = 0;
+  readonly activities: ComplaintActivities;
 
-  readonly activities: ComplaintActivities = {
-    registerComplaint: async (args) => {
-      this.registerCalls.push(clone(args));
-      if (this.faults.rejectEventTypes.includes('REGISTER')) throw rejected(args.complaintId);
-      const existing = this.complaints.get(args.complaintId);
-      if (existing) return { reference: existing.reference };
-      this.counter += 1;
-      const year = new Date(args.intake.receivedAt).getUTCFullYear();
-      const reference = `${args.intake.branchCode}-${year}-${String(this.counter).padStart(6, '0')}`;
-      this.complaints.set(args.complaintId, { reference, state: null, events: new Map(), conflicts: [] });
-      // Registration writes the first projection in the same transaction: it counts as the first write.
-      // The row gets the reference allocated here (the workflow learns it from the result).
-      const projection = { tenantId: args.tenantId, complaintId: args.complaintId, state: { ...args.state, reference }, events: args.events };
-      this.persistCalls.push({ ...clone(projection), runId: Context.current().info.workflowExecution?.runId ?? '' });
-      this.apply(projection);
-      return { reference };
-    },
-    persistComplaint: async (p) => {
-      this.persistCalls.push({ ...clone(p), runId: Context.current().info.workflowExecution?.runId ?? '' });
-      if (p.events.some((e) => this.faults.rejectEventTypes.includes(e.type))) throw rejected(p.complaintId);
-      this.apply(p);
-      if (this.faults.persistFailAfterWrite > 0) {
-        this.faults.persistFailAfterWrite -= 1;
-        throw new Error('injected: connection lost after commit');
-      }
-    },
-    recordProjectionFailure: async (r) => {
-      this.failureRecords.push(clone(r));
-      const row = this.complaints.get(r.complaintId);
-      if (row && r.event && !row.events.has(r.event.seq)) row.events.set(r.event.seq, clone(r.event));
-    },
-    analyseComplaint: async (args): Promise<ComplaintAnalysis> => {
-      this.analyseCalls.push(clone(args));
-      const events = this.timeline(args.complaintId);
-      const reopenCount = events.filter((e) => e.type === 'REOPENED').length;
-      return {
-        rounds: reopenCount + 1, reopenCount, msToDispatch: null, msToResolve: null, msToCallback: null,
-        deadlinesMet: events.filter((e) => e.type === 'DEADLINE_MET').length,
-        deadlinesBreached: events.filter((e) => e.type === 'DEADLINE_BREACHED').length,
-      };
-    },
-  };
-
-  private apply(p: ComplaintProjection): void {
-    const row = this.complaints.get(p.complaintId);
-    if (!row) throw ApplicationFailure.nonRetryable(`complaint ${p.complaintId} not registered`, 'NOT_FOUND');
-    for (const e of p.events) {
-      const kept = row.events.get(e.seq);
-      if (!kept) row.events.set(e.seq, clone(e));
-      else if (JSON.stringify(kept) !== JSON.stringify(e)) row.conflicts.push({ seq: e.seq, kept, dropped: clone(e) });
-    }
-    if (row.state === null || row.state.seq < p.state.seq) row.state = clone(p.state);
-  }
-
-  /** The persisted timeline of a complaint, ordered by seq. */
-  timeline(complaintId: string): TimelineEventRecord[] {
-    const row = this.complaints.get(complaintId);
-    return row ? [...row.events.values()].sort((a, b) => a.seq - b.seq) : [];
-  }
-
-  row(complaintId: string): PersistedComplaint | undefined {
-    return this.complaints.get(complaintId);
+  constructor(real: ComplaintActivities) {
+    this.activities = {
+      registerComplaint: async (args) => {
+        this.registerCalls.push(clone(args));
+        if (this.faults.rejectEventTypes.includes('REGISTER')) throw rejected(args.complaintId, 'registerComplaint');
+        const result = await real.registerComplaint(args);
+        // Registration writes the first projection in the same transaction: it counts as the first write.
+        const projection = { tenantId: args.tenantId, complaintId: args.complaintId, state: { ...args.state, reference: result.reference }, events: args.events };
+        this.persistCalls.push({ ...clone(projection), runId: runIdOfActivity() });
+        this.committedWrites.push(clone(projection));
+        return result;
+      },
+      persistComplaint: async (p) => {
+        this.persistCalls.push({ ...clone(p), runId: runIdOfActivity() });
+        if (p.events.some((e) => this.faults.rejectEventTypes.includes(e.type))) throw rejected(p.complaintId, 'persistComplaint');
+        await real.persistComplaint(p);
+        this.committedWrites.push(clone(p));
+        if (this.faults.persistFailAfterWrite > 0) {
+          this.faults.persistFailAfterWrite -= 1;
+          throw new Error('injected: connection lost after commit');
+        }
+      },
+      recordProjectionFailure: async (r) => {
+        this.failureRecords.push(clone(r));
+        await real.recordProjectionFailure(r);
+      },
+      analyseComplaint: async (args): Promise<ComplaintAnalysis> => {
+        this.analyseCalls.push(clone(args));
+        return real.analyseComplaint(args);
+      },
+    };
   }
 
   persistCallsFor(complaintId: string): PersistCall[] {
@@ -137,15 +123,91 @@ export class ActivityRecorder {
   }
 }
 
+function runIdOfActivity(): string {
+  return Context.current().info.workflowExecution?.runId ?? '';
+}
+
 /** What the real activity throws for a write PostgreSQL refuses for good (see write-failure.util.ts). */
-function rejected(complaintId: string): ApplicationFailure {
+function rejected(complaintId: string, step: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(
-    `Writing complaint ${complaintId} (persistComplaint) was rejected for good: SQLSTATE 22021 character_not_in_repertoire`, DATA_REJECTED,
+    `Writing complaint ${complaintId} (${step}) was rejected for good: injected by the test (like SQLSTATE 22021 character_not_in_repertoire)`, DATA_REJECTED,
   );
 }
 
 function clone<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T;
+}
+
+// --- the read model, read back with SQL -----------------------------------------------------------
+
+/** The complaint row's workflow-owned columns, in the workflow's units (epoch ms). */
+export interface ComplaintRow {
+  reference: string;
+  status: ComplaintStatus;
+  round: number;
+  category: Category;
+  severity: Severity;
+  validity: Validity;
+  responsibility: Responsibility;
+  assigneeId: string | null;
+  resolvedAt: number | null;
+  closedAt: number | null;
+  satisfied: boolean | null;
+  lastCallbackMethod: CallbackMethod | null;
+  overdue: boolean;
+  /** The workflow seq of the projection the row holds. */
+  seq: number;
+  deadlines: { kind: DeadlineKind; round: number; dueAt: number; metAt: number | null; breachedAt: number | null }[];
+}
+
+const ms = (v: Date | string | null): number | null => (v === null || v === undefined ? null : new Date(v).getTime());
+
+/** What the row must hold for a given workflow state (the columns the projection writes). */
+export function expectedRow(s: ComplaintState): ComplaintRow {
+  return {
+    reference: s.reference ?? '', status: s.status, round: s.round, category: s.category, severity: s.severity, validity: s.validity,
+    responsibility: s.responsibility, assigneeId: s.assigneeId, resolvedAt: s.resolvedAt, closedAt: s.closedAt, satisfied: s.satisfied,
+    lastCallbackMethod: s.lastCallbackMethod, overdue: s.deadlines.some((d) => d.breachedAt !== null && d.metAt === null), seq: s.seq,
+    deadlines: s.deadlines.map((d) => ({ kind: d.kind, round: d.round, dueAt: d.dueAt, metAt: d.metAt, breachedAt: d.breachedAt })),
+  };
+}
+
+/** Reads a complaint's row and timeline from PostgreSQL. */
+export class ReadModel {
+  constructor(readonly db: DataSource) {}
+
+  async row(complaintId: string): Promise<ComplaintRow | undefined> {
+    const [r] = await this.db.query(
+      `SELECT reference, status, round, category, severity, validity, responsibility, assignee_id, resolved_at, closed_at, satisfied,
+              last_callback_method, overdue, last_seq, deadlines
+         FROM complaints WHERE id = $1 AND tenant_id = $2`,
+      [complaintId, ORG.tenantId],
+    );
+    if (!r) return undefined;
+    return {
+      reference: r.reference, status: r.status, round: r.round, category: r.category, severity: r.severity, validity: r.validity,
+      responsibility: r.responsibility, assigneeId: r.assignee_id, resolvedAt: ms(r.resolved_at), closedAt: ms(r.closed_at),
+      satisfied: r.satisfied, lastCallbackMethod: r.last_callback_method, overdue: r.overdue, seq: r.last_seq,
+      deadlines: (r.deadlines as { kind: DeadlineKind; round: number; dueAt: string; metAt: string | null; breachedAt: string | null }[]).map((d) => ({
+        kind: d.kind, round: d.round, dueAt: ms(d.dueAt) as number, metAt: ms(d.metAt), breachedAt: ms(d.breachedAt),
+      })),
+    };
+  }
+
+  /** The persisted timeline of a complaint, ordered by seq. */
+  async timeline(complaintId: string): Promise<TimelineEventRecord[]> {
+    const rows: { seq: number; at: Date; type: string; actor: string | null; data: Record<string, unknown> }[] = await this.db.query(
+      `SELECT seq, at, type, actor, data FROM complaint_events WHERE complaint_id = $1 AND tenant_id = $2 ORDER BY seq`,
+      [complaintId, ORG.tenantId],
+    );
+    return rows.map((e) => ({ seq: e.seq, at: new Date(e.at).getTime(), type: e.type, actor: e.actor, data: e.data }));
+  }
+
+  /** How many complaint rows exist for an idempotency key (one, or none). */
+  async rowsForKey(idempotencyKey: string): Promise<number> {
+    const [{ n }] = await this.db.query(`SELECT count(*)::int AS n FROM complaints WHERE tenant_id = $1 AND idempotency_key = $2`, [ORG.tenantId, idempotencyKey]);
+    return n;
+  }
 }
 
 // --- inputs ---------------------------------------------------------------------------------------
@@ -174,13 +236,13 @@ export function complaintInput(opts: InputOptions = {}): ComplaintWorkflowInput 
     policy.deadlines[kind] = { ...(opts.deadlines?.[kind] ?? FAR) };
   }
   if (opts.callbackRequiredFor) policy.callback.requiredFor = opts.callbackRequiredFor;
-  const tenantId = opts.tenantId ?? `tenant-${randomBytes(3).toString('hex')}`;
+  const tenantId = opts.tenantId ?? ORG.tenantId;
   const complaintId = opts.complaintId ?? randomUUID();
   const intake: ComplaintIntake = {
     idempotencyKey: `key-${complaintId}`,
-    branchId: 'branch-1',
-    companyId: 'company-1',
-    branchCode: 'GZ01',
+    branchId: ORG.branchId,
+    companyId: ORG.companyId,
+    branchCode: ORG.branchCode,
     channel: 'PHONE',
     kind: 'COMPLAINT',
     category: 'PROPERTY_MANAGEMENT',
@@ -195,7 +257,7 @@ export function complaintInput(opts: InputOptions = {}): ComplaintWorkflowInput 
     litigation: false,
     emergency: false,
     receivedAt: opts.receivedAt ?? Date.now(),
-    firstContactOwnerId: 'user-first-contact',
+    firstContactOwnerId: USERS.firstContact,
     ...opts.intake,
   };
   return {
@@ -206,30 +268,64 @@ export function complaintInput(opts: InputOptions = {}): ComplaintWorkflowInput 
 
 // --- environment ----------------------------------------------------------------------------------
 
-/** One Temporal environment per test file (connections to the shared dev server). */
-export async function createEnv(): Promise<TestWorkflowEnvironment> {
-  installTemporalRuntime();
-  return TestWorkflowEnvironment.createFromExistingServer({ address: temporalAddress() });
+/**
+ * One per test file: connections to the shared Temporal dev server, and the file's own database
+ * (migrated, with the organisation of ORG and USERS inserted).
+ */
+export class WorkflowTestBed {
+  private constructor(
+    readonly env: TestWorkflowEnvironment,
+    readonly db: DataSource,
+    readonly readModel: ReadModel,
+    private readonly dropDatabase: () => Promise<void>,
+  ) {}
+
+  static async create(label: string): Promise<WorkflowTestBed> {
+    installTemporalRuntime();
+    const database = await createTestDatabase(label);
+    const db = await createDataSource(database.url).initialize();
+    await insertOrganisation(db, { ...ORG, users: { ...USERS } });
+    const env = await TestWorkflowEnvironment.createFromExistingServer({ address: temporalAddress() });
+    return new WorkflowTestBed(env, db, new ReadModel(db), database.drop);
+  }
+
+  async teardown(): Promise<void> {
+    await this.env.teardown();
+    await this.db.destroy();
+    await this.dropDatabase();
+  }
+}
+
+/** The test file's Temporal connections and database. */
+export function createEnv(label = 'workflow'): Promise<WorkflowTestBed> {
+  return WorkflowTestBed.create(label);
 }
 
 /**
- * One worker on its own task queue, with fresh recording activities. A test can stop and restart
- * the worker (same queue, same recorder) to let timers fire while no worker is polling.
+ * One worker on its own task queue, running the real activities (recorded) against the test file's
+ * database. A test can stop and restart the worker (same queue, same recorder) to let timers fire
+ * while no worker is polling.
  */
 export class WorkerHarness {
   readonly taskQueue = `wf-test-${randomBytes(5).toString('hex')}`;
-  readonly recorder = new ActivityRecorder();
+  readonly recorder: ActivityRecorder;
   private worker: { worker: Worker; running: Promise<void> } | null = null;
   private readonly workflowIds = new Set<string>();
 
-  constructor(private readonly env: TestWorkflowEnvironment) {}
-
-  get client(): Client {
-    return this.env.client;
+  constructor(private readonly bed: WorkflowTestBed) {
+    this.recorder = new ActivityRecorder(new ComplaintActivitiesService(bed.db));
   }
 
-  static async start(env: TestWorkflowEnvironment): Promise<WorkerHarness> {
-    const h = new WorkerHarness(env);
+  get client(): Client {
+    return this.bed.env.client;
+  }
+
+  get db(): DataSource {
+    return this.bed.db;
+  }
+
+  static async start(bed: WorkflowTestBed): Promise<WorkerHarness> {
+    const h = new WorkerHarness(bed);
     await h.startWorker();
     return h;
   }
@@ -237,7 +333,7 @@ export class WorkerHarness {
   async startWorker(): Promise<void> {
     if (this.worker) return;
     const worker = await Worker.create({
-      connection: this.env.nativeConnection,
+      connection: this.bed.env.nativeConnection,
       namespace: 'default',
       taskQueue: this.taskQueue,
       workflowBundle: { codePath: workflowBundlePath() },
@@ -252,6 +348,32 @@ export class WorkerHarness {
     this.worker = null;
     w.worker.shutdown();
     await w.running;
+  }
+
+  /** The complaint's row in PostgreSQL (undefined: none). */
+  row(complaintId: string): Promise<ComplaintRow | undefined> {
+    return this.bed.readModel.row(complaintId);
+  }
+
+  /** The complaint's timeline in PostgreSQL, ordered by seq. */
+  timeline(complaintId: string): Promise<TimelineEventRecord[]> {
+    return this.bed.readModel.timeline(complaintId);
+  }
+
+  /**
+   * Events the workflow wrote that PostgreSQL holds differently under the same seq (a seq reused for
+   * another event: ON CONFLICT DO NOTHING would drop the second one silently).
+   */
+  async conflicts(complaintId: string): Promise<{ seq: number; kept: TimelineEventRecord | undefined; dropped: TimelineEventRecord }[]> {
+    const stored = new Map((await this.timeline(complaintId)).map((e) => [e.seq, e]));
+    const out: { seq: number; kept: TimelineEventRecord | undefined; dropped: TimelineEventRecord }[] = [];
+    for (const w of this.recorder.committedWrites.filter((c) => c.complaintId === complaintId)) {
+      for (const e of w.events) {
+        const kept = stored.get(e.seq);
+        if (!kept || !sameEvent(kept, e)) out.push({ seq: e.seq, kept, dropped: e });
+      }
+    }
+    return out;
   }
 
   /** Intake exactly as the gateway does it: update-with-start, joining a running workflow. */
@@ -287,4 +409,13 @@ export class WorkerHarness {
       await this.client.workflow.getHandle(id).terminate('test finished').catch(() => undefined);
     }
   }
+}
+
+/** jsonb does not keep key order: compare events structurally. */
+function sameEvent(a: TimelineEventRecord, b: TimelineEventRecord): boolean {
+  const canon = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(canon)
+      : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])]))
+        : v;
+  return JSON.stringify(canon(a)) === JSON.stringify(canon(b));
 }

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NativeConnection } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import { DataSource } from 'typeorm';
-import { ensureWeeklyReviewSchedule } from '../../../workflows/shared/schedules';
+import { ensureWeeklyReviewSchedule } from '../../../libs/temporal-client/src/weekly-review.schedule';
 import { CalendarActivitiesService } from './activities/calendar.activities';
 import { ComplaintActivitiesService } from './activities/complaint.activities';
 import { ReviewActivitiesService } from './activities/review.activities';

@@ -16,7 +16,8 @@ import { addDaysToLocalDate, localDate } from '../../../libs/domain/src/calendar
 import type { CalendarPropagationProgress } from '../../../workflows/shared/calendar-propagation';
 import { calendarPropagationWorkflowId } from '../../../workflows/shared/ids';
 import { OPS, platformAdminToken } from '../../demo/seed';
-import { GraphqlError } from '../../demo/graphql';
+import { DEFAULT_LIMITS } from '../../../apps/gateway/src/common/limits';
+import { GraphqlError, graphql } from '../../demo/graphql';
 import { fmtLatency, intFromEnv, runPool, summarize, timed } from '../stats';
 import type { BenchSection, BenchStack } from '../types';
 
@@ -35,18 +36,19 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 const isRateLimited = (err: unknown): boolean => err instanceof GraphqlError && err.code === 'RATE_LIMITED';
 
 /** A second group with one branch, its head office and a dispatcher. */
-async function provisionNoisyTenant(stack: BenchStack): Promise<{ tenantId: string; branchId: string; headOffice: string; dispatcher: string }> {
+async function provisionNoisyTenant(stack: BenchStack): Promise<{ tenantId: string; branchId: string; floodBranchId: string; headOffice: string; dispatcher: string }> {
   const t = await stack.gql(OPS.createTenant, { n: 'Noisy Property Group', p: 'pm-branch', h: 'Noisy Head Office' }, platformAdminToken(stack.jwtSecret));
   const tenantId = t.createTenant.tenant.id as string;
   const headOffice = signToken({ sub: t.createTenant.headOffice.id, tid: tenantId }, stack.jwtSecret);
   const companyId = (await stack.gql(OPS.createCompany, { n: 'Noisy Services Co.' }, headOffice)).createCompany.id as string;
   const branchId = (await stack.gql(OPS.createBranch, { c: companyId, code: 'NZ01', n: 'Noisy Estate', tz: TZ }, headOffice)).createBranch.id as string;
-  const user = (await stack.gql(OPS.createUser, { n: 'Noisy Dispatcher', r: [{ role: 'DISPATCHER', branchId }] }, headOffice)).createUser.id as string;
-  return { tenantId, branchId, headOffice, dispatcher: signToken({ sub: user, tid: tenantId }, stack.jwtSecret) };
+  const floodBranchId = (await stack.gql(OPS.createBranch, { c: companyId, code: 'NZ02', n: 'Noisy Towers', tz: TZ }, headOffice)).createBranch.id as string;
+  const user = (await stack.gql(OPS.createUser, { n: 'Noisy Dispatcher', r: [{ role: 'DISPATCHER', branchId }, { role: 'DISPATCHER', branchId: floodBranchId }] }, headOffice)).createUser.id as string;
+  return { tenantId, branchId, floodBranchId, headOffice, dispatcher: signToken({ sub: user, tid: tenantId }, stack.jwtSecret) };
 }
 
 /** Submits at `perSecond` (open loop: a slow answer does not delay the next submission) until `until()`. */
-async function steadyIntake(stack: BenchStack, perSecond: number, until: () => boolean, tag: string): Promise<{ ms: number[]; errors: string[] }> {
+async function steadyIntake(stack: BenchStack, url: string, perSecond: number, until: () => boolean, tag: string): Promise<{ ms: number[]; errors: string[] }> {
   const ms: number[] = [];
   const errors: string[] = [];
   const inflight: Promise<void>[] = [];
@@ -54,7 +56,7 @@ async function steadyIntake(stack: BenchStack, perSecond: number, until: () => b
   for (let i = 0; !until(); i++) {
     inflight.push((async () => {
       try {
-        ms.push((await timed(() => stack.gql(SUBMIT, { input: input(a.branches[0].id, `${tag}-${i}`, i) }, a.tokens.dispatchers[0]))).ms);
+        ms.push((await timed(() => graphql(url, SUBMIT, { input: input(a.branches[0].id, `${tag}-${i}`, i) }, a.tokens.dispatchers[0]))).ms);
       } catch (err) {
         errors.push((err as Error).message);
       }
@@ -96,9 +98,12 @@ export const noisyNeighbourSection: BenchSection = {
     });
     if (stopping()) throw new Error('interrupted');
 
+    // Both tenants go through a gateway with the product's default limits (the bench stack's own
+    // gateway has the per-tenant write budget lifted to measure raw capacity).
+    const url = await stack.extraGateway({ TENANT_WRITES_PER_SEC: String(DEFAULT_LIMITS.tenantWritesPerSecond), TENANT_WRITE_BURST: String(DEFAULT_LIMITS.tenantWriteBurst) });
     say(`noisy: quiet phase, tenant A submits ${rate}/s for ${quietS} s…`);
     const quietEnd = performance.now() + quietS * 1000;
-    const quiet = await steadyIntake(stack, rate, () => stopping() || performance.now() > quietEnd, `noisy-quiet-${run}`);
+    const quiet = await steadyIntake(stack, url, rate, () => stopping() || performance.now() > quietEnd, `noisy-quiet-${run}`);
 
     say(`noisy: burst — B floods intake with ${flood} clients and replaces its calendar 3× on ${open} open complaints; A keeps ${rate}/s…`);
     const connection = await Connection.connect({ address: stack.temporalAddress });
@@ -109,14 +114,15 @@ export const noisyNeighbourSection: BenchSection = {
     const burstEnd = from + burstS * 1000;
     let burstOver = false;
     const over = (): boolean => burstOver || stopping() || performance.now() > burstEnd;
-    const steady = steadyIntake(stack, rate, over, `noisy-during-${run}`);
+    const steady = steadyIntake(stack, url, rate, over, `noisy-during-${run}`);
     let flooded = 0;
     let floodLimited = 0;
     const floodErrors: string[] = [];
     const flooders = Array.from({ length: flood }, async (_, c) => {
       for (let i = 0; !over(); i++) {
         try {
-          await stack.gql(SUBMIT, { input: input(b.branchId, `noisy-flood-${run}-${c}-${i}`, i) }, b.dispatcher);
+          // On B's other branch: the propagation's page of open complaints does not grow under it.
+          await graphql(url, SUBMIT, { input: input(b.floodBranchId, `noisy-flood-${run}-${c}-${i}`, i) }, b.dispatcher);
           flooded += 1;
         } catch (err) {
           if (isRateLimited(err)) floodLimited += 1;
@@ -130,7 +136,7 @@ export const noisyNeighbourSection: BenchSection = {
     const calendarMs: number[] = [];
     let lastChange = '';
     for (const c of calendars) {
-      calendarMs.push((await timed(() => stack.gql(SET_CALENDAR, { b: b.branchId, c }, b.headOffice))).ms);
+      calendarMs.push((await timed(() => graphql(url, SET_CALENDAR, { b: b.branchId, c }, b.headOffice))).ms);
       lastChange = (await db.query(`SELECT ${CALENDAR_CHANGE_ID_SQL} AS id FROM branches WHERE id = $1`, [b.branchId])).rows[0].id;
     }
     const propagation = temporal.workflow.getHandle(calendarPropagationWorkflowId(b.tenantId, b.branchId, lastChange));

@@ -1,5 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
+import { reachedScopes, reachesWholeTenant } from '../../../../libs/domain/src/permissions/permission.util';
+import { BranchEntity, RoleAssignmentEntity, UserEntity } from '../../../../libs/persistence/src/entities';
+import { TenantScopedRepository } from '../../../../libs/persistence/src/tenant-scoped.repository';
 import { ForbiddenError, UnauthenticatedError } from '../common/app-error';
 import { InjectDataSource } from '../common/database.provider';
 import { GATEWAY_CONFIG, GatewayConfig } from '../common/gateway.config';
@@ -8,10 +11,18 @@ import { Principal, RoleGrant } from './principal';
 
 @Injectable()
 export class AuthService {
+  private readonly users: TenantScopedRepository<UserEntity>;
+  private readonly grants: TenantScopedRepository<RoleAssignmentEntity>;
+  private readonly branches: TenantScopedRepository<BranchEntity>;
+
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    @InjectDataSource() ds: DataSource,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-  ) {}
+  ) {
+    this.users = new TenantScopedRepository(ds, UserEntity);
+    this.grants = new TenantScopedRepository(ds, RoleAssignmentEntity);
+    this.branches = new TenantScopedRepository(ds, BranchEntity);
+  }
 
   /** Verifies the bearer token and loads the caller's roles and reach from the database. */
   async authenticate(authorization: string | undefined): Promise<Principal> {
@@ -24,18 +35,17 @@ export class AuthService {
       return { userId: claims.sub, tenantId: null, platformAdmin: true, roles: [{ role: 'PLATFORM_ADMIN', companyId: null, branchId: null }], wholeTenant: false, branchIds: [], companyIds: [] };
     }
     if (!claims.tid) throw new UnauthenticatedError('the bearer token names no tenant');
-    const users = await this.ds.query(`SELECT id FROM users WHERE id = $1 AND tenant_id = $2`, [claims.sub, claims.tid]);
-    if (users.length === 0) throw new UnauthenticatedError('the token\'s user does not exist');
-    const roles: RoleGrant[] = (
-      await this.ds.query(`SELECT role, company_id, branch_id FROM role_assignments WHERE tenant_id = $1 AND user_id = $2`, [claims.tid, claims.sub])
-    ).map((r: { role: RoleGrant['role']; company_id: string | null; branch_id: string | null }) => ({ role: r.role, companyId: r.company_id, branchId: r.branch_id }));
-    const wholeTenant = roles.some((r) => r.role === 'HEAD_OFFICE' || (r.companyId === null && r.branchId === null));
-    const companyIds = [...new Set(roles.filter((r) => r.companyId && !r.branchId).map((r) => r.companyId as string))];
-    const direct = roles.filter((r) => r.branchId).map((r) => r.branchId as string);
+    const tenantId = claims.tid;
+    if (!(await this.users.findOne(tenantId, { id: claims.sub }))) throw new UnauthenticatedError('the token\'s user does not exist');
+    const roles: RoleGrant[] = (await this.grants.find(tenantId, { userId: claims.sub }, { select: { role: true, companyId: true, branchId: true } }))
+      .map((r) => ({ role: r.role, companyId: r.companyId, branchId: r.branchId }));
+    // The reach rule is the permission module's; here only the company grants are expanded to their branches, for queries.
+    const wholeTenant = reachesWholeTenant({ roles });
+    const { branchIds: direct, companyIds } = reachedScopes({ roles });
     const viaCompany = companyIds.length
-      ? (await this.ds.query(`SELECT id FROM branches WHERE tenant_id = $1 AND company_id = ANY($2::uuid[])`, [claims.tid, companyIds])).map((b: { id: string }) => b.id)
+      ? (await this.branches.find(tenantId, { companyId: In(companyIds) }, { select: { id: true } })).map((b) => b.id)
       : [];
-    return { userId: claims.sub, tenantId: claims.tid, platformAdmin: false, roles, wholeTenant, branchIds: [...new Set([...direct, ...viaCompany])], companyIds };
+    return { userId: claims.sub, tenantId, platformAdmin: false, roles, wholeTenant, branchIds: [...new Set([...direct, ...viaCompany])], companyIds };
   }
 }
 

@@ -1,12 +1,12 @@
 import type { Role } from '../../../../libs/domain/src/enums';
+import { type RoleGrant, reachesBranch } from '../../../../libs/domain/src/permissions/permission.util';
 
-export interface RoleGrant {
-  role: Role;
-  companyId: string | null;
-  branchId: string | null;
-}
+export type { RoleGrant } from '../../../../libs/domain/src/permissions/permission.util';
 
-/** The authenticated caller, with roles loaded from the database and their reach resolved. */
+/**
+ * The authenticated caller, with roles loaded from the database and their reach resolved. Who may
+ * do what is decided by `libs/domain/src/permissions/permission.util.ts` (a Principal is its Actor).
+ */
 export interface Principal {
   userId: string;
   tenantId: string | null;
@@ -14,23 +14,8 @@ export interface Principal {
   roles: RoleGrant[];
   /** Every branch of the tenant when true; otherwise `branchIds`. */
   wholeTenant: boolean;
-  /** Branches the caller's roles reach (company roles expanded to their branches). */
+  /** Branches the caller's roles reach (company roles expanded to their branches), for queries. */
   branchIds: string[];
   companyIds: string[];
 }
 
-/** Roles that run the complaint process (take, dispatch, decide, call back, withdraw). */
-export const STAFF_ROLES: Role[] = ['HEAD_OFFICE', 'COMPANY_MANAGER', 'BRANCH_MANAGER', 'DISPATCHER'];
-
-export function hasRole(p: Principal, roles: Role[]): boolean {
-  return p.roles.some((r) => roles.includes(r.role));
-}
-
-/** True when one of the given roles reaches this branch. */
-export function hasRoleForBranch(p: Principal, roles: Role[], branch: { id: string; companyId: string }): boolean {
-  return p.roles.some(
-    (r) =>
-      roles.includes(r.role) &&
-      ((r.companyId === null && r.branchId === null) || r.branchId === branch.id || (r.branchId === null && r.companyId === branch.companyId)),
-  );
-}

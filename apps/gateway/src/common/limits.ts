@@ -39,6 +39,14 @@ export interface GatewayLimits {
   tenantQueueWaitMs: number;
   /** PostgreSQL statement_timeout of the gateway's reads. */
   statementTimeoutMs: number;
+  /**
+   * Complaint writes (intake and staff actions) one tenant may send to the shared engine per second,
+   * sustained: the engine (Temporal, the workers, the database) is shared, so one tenant's flood must
+   * leave room for everyone else's.
+   */
+  tenantWritesPerSecond: number;
+  /** Extra writes a tenant may burst above its rate within 10 seconds. */
+  tenantWriteBurst: number;
 }
 
 export const DEFAULT_LIMITS: GatewayLimits = {
@@ -56,6 +64,8 @@ export const DEFAULT_LIMITS: GatewayLimits = {
   tenantQueue: 64,
   tenantQueueWaitMs: 5_000,
   statementTimeoutMs: 5_000,
+  tenantWritesPerSecond: 5,
+  tenantWriteBurst: 25,
 };
 
 /** Environment variables of each limit (README "Limits"). */
@@ -74,6 +84,8 @@ export const LIMIT_ENV: Record<keyof GatewayLimits, string> = {
   tenantQueue: 'TENANT_QUEUE',
   tenantQueueWaitMs: 'TENANT_QUEUE_WAIT_MS',
   statementTimeoutMs: 'STATEMENT_TIMEOUT_MS',
+  tenantWritesPerSecond: 'TENANT_WRITES_PER_SEC',
+  tenantWriteBurst: 'TENANT_WRITE_BURST',
 };
 
 /** Reads the limits that are set in the environment; a value that is not a positive integer is a start-up error. */

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { OrganisationModule } from '../organisation/organisation.module';
+import { PolicyModule } from '../policy/policy.module';
 import { ComplaintsResolver, SpecialReportResolver } from './complaints.resolver';
+import { TenantWriteBudget } from '../common/write-budget';
 import { ComplaintEngineService } from './services/complaint-engine.service';
 import { ComplaintsService } from './services/complaints.service';
 
 @Module({
-  imports: [OrganisationModule],
-  providers: [ComplaintsService, ComplaintEngineService, ComplaintsResolver, SpecialReportResolver],
+  imports: [OrganisationModule, PolicyModule],
+  providers: [ComplaintsService, ComplaintEngineService, TenantWriteBudget, ComplaintsResolver, SpecialReportResolver],
 })
 export class ComplaintsModule {}

@@ -1,10 +1,11 @@
 import { Args, Field, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { DataSource } from 'typeorm';
+import { organisationRefusal } from '../../../../libs/domain/src/permissions/permission.util';
 import { WeeklyReviewEntity } from '../../../../libs/persistence/src/entities';
 import { TenantScopedRepository } from '../../../../libs/persistence/src/tenant-scoped.repository';
 import { tenantOf } from '../auth/auth.service';
 import { CurrentPrincipal } from '../auth/auth.guard';
-import { Principal, hasRole } from '../auth/principal';
+import { Principal } from '../auth/principal';
 import { ForbiddenError } from '../common/app-error';
 import { IntArgRange } from '../common/input-rules';
 import { InjectDataSource } from '../common/database.provider';
@@ -31,7 +32,8 @@ export class ReportsResolver {
   @Query(() => [WeeklyReviewDto], { description: 'HEAD_OFFICE, COMPANY_MANAGER: the latest weekly reviews, newest first' })
   weeklyReviews(@CurrentPrincipal() p: Principal, @Args('last', { type: () => Int, defaultValue: 8 }, new IntArgRange(1, 52)) last: number): Promise<WeeklyReviewEntity[]> {
     const tenantId = tenantOf(p);
-    if (!hasRole(p, ['HEAD_OFFICE', 'COMPANY_MANAGER'])) throw new ForbiddenError('weekly reviews are for the head office and company managers');
+    const refusal = organisationRefusal(p, 'READ_WEEKLY_REVIEWS');
+    if (refusal) throw new ForbiddenError(refusal);
     return this.reviews.find(tenantId, {}, { order: { weekStart: 'DESC' }, take: Math.min(Math.max(last, 1), 52) });
   }
 }

@@ -29,6 +29,9 @@ export class ComplaintActivitiesService implements ComplaintActivities {
   private async register(args: RegisterComplaintArgs): Promise<{ reference: string }> {
     const { tenantId, complaintId, intake } = args;
     return this.dataSource.transaction(async (m) => {
+      // Two attempts at once (a timed-out attempt still running when its retry starts) take turns
+      // here, so the second sees the first one's row instead of failing on its primary key.
+      await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`register:${complaintId}`]);
       // A retry after a commit whose acknowledgement was lost: the row and its events are there.
       const existing = await m.query(`SELECT reference FROM complaints WHERE id = $1 AND tenant_id = $2`, [complaintId, tenantId]);
       if (existing.length > 0) return { reference: existing[0].reference as string };

@@ -1,9 +1,2 @@
-export interface WeeklyReviewResult {
-  weekStart: string;
-  openCount: number;
-  overdueCount: number;
-}
-
-export interface ReviewActivities {
-  recordWeeklyReview(args: { tenantId: string; timezone: string; at: number }): Promise<WeeklyReviewResult>;
-}
+// The contract lives with the workflows (workflows/shared), which import nothing from apps/.
+export type { ReviewActivities, WeeklyReviewResult } from '../../../../workflows/shared/review.activities.types';

@@ -3,13 +3,16 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { validateCalendar } from '../../../../../libs/domain/src/calendar/calendar-validation.util';
 import type { BranchCalendar } from '../../../../../libs/domain/src/calendar/calendar.types';
+import { organisationRefusal, reachesBranch } from '../../../../../libs/domain/src/permissions/permission.util';
+import { BRANCH_CALENDAR_CHANGE_ID_SQL, BranchCalendarRepository } from '../../../../../libs/persistence/src/branch-calendar.repository';
 import { BranchEntity } from '../../../../../libs/persistence/src/entities';
+import { TenantScopedRepository } from '../../../../../libs/persistence/src/tenant-scoped.repository';
 import {
   CALENDAR_PROPAGATION_BOUNDS, CALENDAR_PROPAGATION_DEFAULTS, CALENDAR_PROPAGATION_WORKFLOW, CalendarPropagationInput,
 } from '../../../../../workflows/shared/calendar-propagation';
 import { calendarPropagationWorkflowId } from '../../../../../workflows/shared/ids';
 import { tenantOf } from '../../auth/auth.service';
-import { Principal, hasRoleForBranch } from '../../auth/principal';
+import { Principal } from '../../auth/principal';
 import { BadUserInputError, ForbiddenError, NotFoundError, UnavailableError } from '../../common/app-error';
 import { GATEWAY_CONFIG, GatewayConfig } from '../../common/gateway.config';
 import { InjectDataSource } from '../../common/database.provider';
@@ -20,7 +23,7 @@ type PropagationSettings = Required<Pick<CalendarPropagationInput, 'pageSize' | 
 
 /**
  * How fast a calendar change reaches the branch's running complaints (per change):
- * CALENDAR_PROPAGATION_SIGNALS_PER_SECOND (20), CALENDAR_PROPAGATION_CONCURRENCY (8),
+ * CALENDAR_PROPAGATION_SIGNALS_PER_SECOND (10), CALENDAR_PROPAGATION_CONCURRENCY (4),
  * CALENDAR_PROPAGATION_PAGE_SIZE (100). Out-of-range values are refused at start-up.
  */
 export function calendarPropagationSettings(env: NodeJS.ProcessEnv = process.env): PropagationSettings {
@@ -40,7 +43,7 @@ export function calendarPropagationSettings(env: NodeJS.ProcessEnv = process.env
 }
 
 /** SQL over `branches`: the id of the branch's latest calendar change (row version, then the calendar's digest). */
-export const CALENDAR_CHANGE_ID_SQL = `xmin::text || '-' || left(md5(calendar::text), 12)`;
+export const CALENDAR_CHANGE_ID_SQL = BRANCH_CALENDAR_CHANGE_ID_SQL;
 
 /** Branch calendars: the clock every business-time deadline of the branch runs on. */
 @Injectable()
@@ -49,11 +52,18 @@ export class CalendarService {
 
   private readonly settings = calendarPropagationSettings();
 
+  private readonly branches: TenantScopedRepository<BranchEntity>;
+
+  private readonly calendars: BranchCalendarRepository;
+
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    @InjectDataSource() ds: DataSource,
     private readonly temporal: TemporalClientProvider,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-  ) {}
+  ) {
+    this.branches = new TenantScopedRepository(ds, BranchEntity);
+    this.calendars = new BranchCalendarRepository(ds);
+  }
 
   /**
    * Replaces the branch's calendar, then starts its propagation: a durable workflow that tells every
@@ -62,11 +72,10 @@ export class CalendarService {
    */
   async setBranchCalendar(p: Principal, branchId: string, input: BranchCalendarInput): Promise<BranchEntity> {
     const tenantId = tenantOf(p);
-    const branch = await this.ds.getRepository(BranchEntity).findOneBy({ tenantId, id: branchId });
-    if (!branch || !(p.wholeTenant || p.branchIds.includes(branch.id))) throw new NotFoundError('branch');
-    if (!hasRoleForBranch(p, ['HEAD_OFFICE', 'COMPANY_MANAGER', 'BRANCH_MANAGER'], branch)) {
-      throw new ForbiddenError('only the head office, the company manager or the branch manager sets a branch calendar');
-    }
+    const branch = await this.branches.findOne(tenantId, { id: branchId });
+    if (!branch || !reachesBranch(p, branch)) throw new NotFoundError('branch');
+    const refusal = organisationRefusal(p, 'SET_BRANCH_CALENDAR', branch);
+    if (refusal) throw new ForbiddenError(refusal);
     const sent: BranchCalendar = {
       timezone: input.timezone,
       workingHours: input.workingHours.map((w) => ({ weekday: w.weekday, start: w.start, end: w.end })),
@@ -85,19 +94,10 @@ export class CalendarService {
     };
     // The propagation needs Temporal: fail before changing anything when it is unreachable.
     const client = await this.temporal.get();
-    const calendarJson = JSON.stringify(calendar);
-    // The row's xmin is the version of this write. Writing the calendar the branch already has (a
-    // retried request) changes nothing and keeps the version, so its propagation id is the same
-    // one and the start below attaches to it, or finds it done, instead of doubling the signals.
-    // (A CTE, because TypeORM answers a bare UPDATE … RETURNING as [rows, count].)
-    const written: { change_id: string }[] = await this.ds.query(
-      `WITH w AS (UPDATE branches SET calendar = $3::jsonb, timezone = $4 WHERE id = $1 AND tenant_id = $2 AND calendar IS DISTINCT FROM $3::jsonb
-       RETURNING ${CALENDAR_CHANGE_ID_SQL} AS change_id) SELECT change_id FROM w`,
-      [branch.id, tenantId, calendarJson, calendar.timezone],
-    );
-    const [{ change_id: changeId }] = written.length
-      ? written
-      : await this.ds.query(`SELECT ${CALENDAR_CHANGE_ID_SQL} AS change_id FROM branches WHERE id = $1 AND tenant_id = $2`, [branch.id, tenantId]);
+    // Writing the calendar the branch already has (a retried request) changes nothing and keeps the
+    // change id, so the start below attaches to the same propagation, or finds it done.
+    const changeId = await this.calendars.replaceCalendar(tenantId, branch.id, calendar);
+    if (!changeId) throw new NotFoundError('branch');
     const workflowId = calendarPropagationWorkflowId(tenantId, branch.id, changeId);
     const propagation: CalendarPropagationInput = { tenantId, branchId: branch.id, changeId, calendar, changedBy: p.userId, ...this.settings };
     try {
@@ -112,6 +112,8 @@ export class CalendarService {
       }
     }
     this.logger.log(`branch ${branch.code}: calendar changed, propagating to its running complaints (${workflowId})`);
-    return this.ds.getRepository(BranchEntity).findOneByOrFail({ tenantId, id: branch.id });
+    const saved = await this.branches.findOne(tenantId, { id: branch.id });
+    if (!saved) throw new NotFoundError('branch');
+    return saved;
   }
 }

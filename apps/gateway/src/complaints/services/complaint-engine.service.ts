@@ -5,13 +5,14 @@ import {
 } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { complaintWorkflowId } from '../../../../../workflows/shared/ids';
-import { ComplaintWorkflowInput, INVALID_TRANSITION, PROJECTION_FAILED, REGISTRATION_FAILED } from '../../../../../workflows/shared/complaint.types';
+import { ComplaintWorkflowInput, INVALID_TRANSITION, PROJECTION_FAILED, REGISTRATION_FAILED, RETRY_KEY_UPDATE_PREFIX } from '../../../../../workflows/shared/complaint.types';
 import { intakeUpdate } from '../../../../../workflows/shared/updates';
 import { AppError, InternalError, UnavailableError } from '../../common/app-error';
 import { uuidV5 } from '../../common/deterministic-id.util';
 import { GATEWAY_CONFIG, GatewayConfig } from '../../common/gateway.config';
 import { isDeadlineExceeded, isInfrastructureFailure } from '../../common/infrastructure-errors';
 import { TemporalClientProvider } from '../../common/temporal.provider';
+import { TenantWriteBudget } from '../../common/write-budget';
 import { InvalidTransitionError } from '../exceptions/complaint.exception';
 
 // Namespace of action update ids (a fixed random UUID: ids are uuidV5(namespace, tenant|complaint|requestId)).
@@ -19,7 +20,7 @@ const ACTION_UPDATE_NS = '5f0c8d2e-7a41-4c55-9a43-2f6b1d0e9c11';
 
 /** The Update id of a staff action with the client's retry key: the same key on the same complaint, the same id. */
 export function actionUpdateId(tenantId: string, complaintId: string, requestId: string): string {
-  return `action-${uuidV5(ACTION_UPDATE_NS, `${tenantId}|${complaintId}|${requestId}`)}`;
+  return `${RETRY_KEY_UPDATE_PREFIX}${uuidV5(ACTION_UPDATE_NS, `${tenantId}|${complaintId}|${requestId}`)}`;
 }
 
 /** The gateway's side of the complaint workflows: start at intake, then send staff actions as Updates. */
@@ -28,6 +29,7 @@ export class ComplaintEngineService {
   constructor(
     private readonly temporal: TemporalClientProvider,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly budget: TenantWriteBudget,
   ) {}
 
   /**
@@ -36,6 +38,7 @@ export class ComplaintEngineService {
    * id has already finished (the complaint exists and is closed).
    */
   async start(input: ComplaintWorkflowInput): Promise<boolean> {
+    await this.budget.take(input.tenantId);
     const client = await this.temporal.get();
     const startWorkflowOperation = new WithStartWorkflowOperation('complaintWorkflow', {
       workflowId: complaintWorkflowId(input.tenantId, input.complaintId),
@@ -64,6 +67,7 @@ export class ComplaintEngineService {
   async execute<Ret, Args extends [unknown, ...unknown[]]>(
     tenantId: string, complaintId: string, update: UpdateDefinition<Ret, Args>, requestId: string | null, ...args: Args
   ): Promise<Ret> {
+    await this.budget.take(tenantId);
     const client = await this.temporal.get();
     const handle = client.workflow.getHandle(complaintWorkflowId(tenantId, complaintId));
     const updateId = requestId ? actionUpdateId(tenantId, complaintId, requestId) : randomUUID();

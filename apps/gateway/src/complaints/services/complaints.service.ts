@@ -3,8 +3,9 @@ import DataLoader from 'dataloader';
 import type { UpdateDefinition } from '@temporalio/common';
 import { DataSource } from 'typeorm';
 import { isTerminal } from '../../../../../libs/domain/src/lifecycle/lifecycle.util';
-import type { Role } from '../../../../../libs/domain/src/enums';
-import type { Policy } from '../../../../../libs/domain/src/policy/policy.types';
+import {
+  ComplaintPermissionAction, canBeAssigned, complaintPermissionRefusal, reachesBranch,
+} from '../../../../../libs/domain/src/permissions/permission.util';
 import { ComplaintEntity, ComplaintEventEntity, StoredDeadline } from '../../../../../libs/persistence/src/entities';
 import { TenantScopedRepository } from '../../../../../libs/persistence/src/tenant-scoped.repository';
 import type { ActionBase, ActionResult, ComplaintWorkflowInput } from '../../../../../workflows/shared/complaint.types';
@@ -13,19 +14,20 @@ import {
   withdrawUpdate,
 } from '../../../../../workflows/shared/updates';
 import { tenantOf } from '../../auth/auth.service';
-import { Principal, STAFF_ROLES, hasRoleForBranch } from '../../auth/principal';
+import { Principal } from '../../auth/principal';
 import { AppError, BadUserInputError, ErrorCode, ForbiddenError, NotFoundError } from '../../common/app-error';
 import { InjectDataSource } from '../../common/database.provider';
 import { uuidV5 } from '../../common/deterministic-id.util';
 import { perRequestMemo } from '../../common/request-cache.util';
 import { OrganisationService } from '../../organisation/services/organisation.service';
+import { PolicyService } from '../../policy/services/policy.service';
 import { ComplaintConnectionDto, ComplaintDto, DeadlineDto, TimelineEventDto } from '../dtos/complaint.dto';
 import {
   ActionIdArgs, CallbackArgsInput, ComplaintFilter, DispatchArgsInput, FollowUpArgsInput, ResolveArgsInput, SpecialReportArgsInput,
   SubmitComplaintInput, ValidityArgsInput, WithdrawArgsInput,
 } from '../dtos/complaint.input';
 import { InvalidTransitionError } from '../exceptions/complaint.exception';
-import { ComplaintEngineService } from './complaint-engine.service';
+import { ComplaintEngineService, actionUpdateId } from './complaint-engine.service';
 
 // Namespace of complaint ids derived from (tenant, idempotency key).
 const COMPLAINT_ID_NAMESPACE = '5d0b6a52-7a57-4c0c-9a0e-3c1f0f6b2a11';
@@ -42,18 +44,16 @@ function parseCursor(cursor: string): [string, string] {
   throw new BadUserInputError([{ field: 'after', message: 'after is not a cursor this API returned' }]);
 }
 
-/** Who may take which action on a complaint (beyond seeing it). */
-type Permission = 'STAFF' | 'ASSIGNEE' | 'ASSIGNEE_OR_STAFF';
-
 @Injectable()
 export class ComplaintsService {
   private readonly complaints: TenantScopedRepository<ComplaintEntity>;
   private readonly events: TenantScopedRepository<ComplaintEventEntity>;
 
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    @InjectDataSource() ds: DataSource,
     private readonly engine: ComplaintEngineService,
     private readonly org: OrganisationService,
+    private readonly policies: PolicyService,
   ) {
     this.complaints = new TenantScopedRepository(ds, ComplaintEntity);
     this.events = new TenantScopedRepository(ds, ComplaintEventEntity);
@@ -142,17 +142,18 @@ export class ComplaintsService {
       throw new BadUserInputError([{ field: 'input.customerDeadline', message: 'customerDeadline must be after receivedAt' }]);
     }
     const branch = await this.org.branch(tenantId, input.branchId);
-    if (!branch || !(p.wholeTenant || p.branchIds.includes(branch.id))) throw new NotFoundError('branch');
-    if (!hasRoleForBranch(p, STAFF_ROLES, branch)) throw new ForbiddenError('only staff of this branch take complaints for it');
+    if (!branch || !reachesBranch(p, branch)) throw new NotFoundError('branch');
+    if (complaintPermissionRefusal(p, 'SUBMIT', { branchId: branch.id, companyId: branch.companyId, assigneeId: null })) {
+      throw new ForbiddenError('only staff of this branch take complaints for it');
+    }
 
-    const [tenant] = await this.ds.query(`SELECT current_policy_version FROM tenants WHERE id = $1`, [tenantId]);
-    const [policyRow] = await this.ds.query(`SELECT document FROM policy_versions WHERE tenant_id = $1 AND version = $2`, [tenantId, tenant.current_policy_version]);
+    const policy = await this.policies.policy(tenantId);
     const complaintId = uuidV5(COMPLAINT_ID_NAMESPACE, `${tenantId}\u0000${input.idempotencyKey}`);
     const workflowInput: ComplaintWorkflowInput = {
       tenantId,
       complaintId,
-      policy: policyRow.document as Policy,
-      policyVersion: tenant.current_policy_version,
+      policy: policy.document,
+      policyVersion: policy.version,
       calendar: branch.calendar,
       intake: {
         idempotencyKey: input.idempotencyKey,
@@ -196,42 +197,56 @@ export class ComplaintsService {
   private async act<A extends ActionBase>(
     p: Principal,
     complaint: string | ComplaintEntity,
-    permission: Permission,
+    action: ComplaintPermissionAction,
     update: UpdateDefinition<ActionResult, [A]>,
     args: Omit<A, 'actorId'>,
     requestId: string | null | undefined,
   ): Promise<ComplaintEntity> {
     const c = typeof complaint === 'string' ? await this.get(p, complaint) : complaint;
-    const isAssignee = c.assigneeId === p.userId;
-    const isStaff = hasRoleForBranch(p, STAFF_ROLES, { id: c.branchId, companyId: c.companyId });
-    const allowed = permission === 'STAFF' ? isStaff : permission === 'ASSIGNEE' ? isAssignee : isAssignee || isStaff;
-    if (!allowed) {
-      throw new ForbiddenError(permission === 'ASSIGNEE' ? 'only the assignee may do this' : 'only staff of this branch or the assignee may do this');
+    const refusal = complaintPermissionRefusal(p, action, c);
+    if (refusal) throw new ForbiddenError(refusal);
+    if (isTerminal(c.status)) {
+      // A retry of the action that ended the complaint: its workflow is gone, its events are not.
+      if (requestId && (await this.appliedBefore(c, requestId))) return c;
+      throw new InvalidTransitionError(`the complaint is ${c.status}; no further action is possible`);
     }
-    if (isTerminal(c.status)) throw new InvalidTransitionError(`the complaint is ${c.status}; no further action is possible`);
-    await this.engine.execute(c.tenantId, c.id, update, requestId ?? null, { ...args, actorId: p.userId } as A);
+    try {
+      await this.engine.execute(c.tenantId, c.id, update, requestId ?? null, { ...args, actorId: p.userId } as A);
+    } catch (err) {
+      // The first attempt ended the complaint while this retry was on its way.
+      if (err instanceof InvalidTransitionError && requestId && (await this.appliedBefore(c, requestId))) return this.get(p, c.id);
+      throw err;
+    }
     return this.get(p, c.id);
+  }
+
+  /** True when an action with this retry key was applied to the complaint (its events carry the key). */
+  private async appliedBefore(c: ComplaintEntity, requestId: string): Promise<boolean> {
+    const key = actionUpdateId(c.tenantId, c.id, requestId);
+    const found = await this.events.query(c.tenantId, 'e')
+      .andWhere('e.complaintId = :id', { id: c.id })
+      .andWhere(`e.data ->> 'retryKey' = :key`, { key })
+      .getCount();
+    return found > 0;
   }
 
   async dispatch(p: Principal, a: DispatchArgsInput): Promise<ComplaintEntity> {
     const c = await this.get(p, a.id);
     const assignee = await this.org.user(c.tenantId, a.assigneeId);
     const roles = assignee ? await this.org.rolesOf(c.tenantId, assignee.id) : [];
-    const workers: Role[] = ['HANDLER', 'DISPATCHER', 'BRANCH_MANAGER', 'COMPANY_MANAGER', 'HEAD_OFFICE', 'CONTRACTOR'];
-    const reaches = roles.some((r) => workers.includes(r.role) && (r.branchId === c.branchId || (!r.branchId && (!r.companyId || r.companyId === c.companyId))));
-    if (!assignee || !reaches) {
+    if (!assignee || !canBeAssigned({ roles }, c)) {
       throw new BadUserInputError([{ field: 'assigneeId', message: 'assigneeId must be a user who works in the complaint\'s branch' }]);
     }
     const assigneeIsContractor = roles.some((r) => r.role === 'CONTRACTOR');
-    return this.act(p, c, 'STAFF', dispatchUpdate, { assigneeId: a.assigneeId, note: a.note ?? null, assigneeIsContractor }, a.requestId);
+    return this.act(p, c, 'DISPATCH', dispatchUpdate, { assigneeId: a.assigneeId, note: a.note ?? null, assigneeIsContractor }, a.requestId);
   }
 
   acknowledge(p: Principal, a: ActionIdArgs): Promise<ComplaintEntity> {
-    return this.act(p, a.id, 'ASSIGNEE', acknowledgeUpdate, {}, a.requestId);
+    return this.act(p, a.id, 'ACKNOWLEDGE', acknowledgeUpdate, {}, a.requestId);
   }
 
   followUp(p: Principal, a: FollowUpArgsInput): Promise<ComplaintEntity> {
-    return this.act(p, a.id, 'ASSIGNEE_OR_STAFF', followUpUpdate, { note: a.note, customerInformed: a.customerInformed }, a.requestId);
+    return this.act(p, a.id, 'FOLLOW_UP', followUpUpdate, { note: a.note, customerInformed: a.customerInformed }, a.requestId);
   }
 
   determineValidity(p: Principal, a: ValidityArgsInput): Promise<ComplaintEntity> {
@@ -241,23 +256,23 @@ export class ComplaintsService {
     }
     if (a.validity === 'UNDETERMINED') fields.push({ field: 'validity', message: 'validity must be VALID or INVALID' });
     if (fields.length) throw new BadUserInputError(fields);
-    return this.act(p, a.id, 'ASSIGNEE_OR_STAFF', validityUpdate, { validity: a.validity, responsibility: a.responsibility, reason: a.reason }, a.requestId);
+    return this.act(p, a.id, 'DETERMINE_VALIDITY', validityUpdate, { validity: a.validity, responsibility: a.responsibility, reason: a.reason }, a.requestId);
   }
 
   resolve(p: Principal, a: ResolveArgsInput): Promise<ComplaintEntity> {
-    return this.act(p, a.id, 'ASSIGNEE_OR_STAFF', resolveUpdate, { resolution: a.resolution, customerSigned: a.customerSigned ?? null }, a.requestId);
+    return this.act(p, a.id, 'RESOLVE', resolveUpdate, { resolution: a.resolution, customerSigned: a.customerSigned ?? null }, a.requestId);
   }
 
   callback(p: Principal, a: CallbackArgsInput): Promise<ComplaintEntity> {
-    return this.act(p, a.id, 'STAFF', callbackUpdate, { method: a.method, satisfied: a.satisfied, comment: a.comment ?? null }, a.requestId);
+    return this.act(p, a.id, 'CALLBACK', callbackUpdate, { method: a.method, satisfied: a.satisfied, comment: a.comment ?? null }, a.requestId);
   }
 
   specialReport(p: Principal, a: SpecialReportArgsInput): Promise<ComplaintEntity> {
-    return this.act(p, a.id, 'STAFF', specialReportUpdate, { whatHappened: a.whatHappened, rootCause: a.rootCause, preventiveMeasures: a.preventiveMeasures }, a.requestId);
+    return this.act(p, a.id, 'SPECIAL_REPORT', specialReportUpdate, { whatHappened: a.whatHappened, rootCause: a.rootCause, preventiveMeasures: a.preventiveMeasures }, a.requestId);
   }
 
   withdraw(p: Principal, a: WithdrawArgsInput): Promise<ComplaintEntity> {
-    return this.act(p, a.id, 'STAFF', withdrawUpdate, { reason: a.reason }, a.requestId);
+    return this.act(p, a.id, 'WITHDRAW', withdrawUpdate, { reason: a.reason }, a.requestId);
   }
 }
 

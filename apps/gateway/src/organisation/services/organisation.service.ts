@@ -4,21 +4,24 @@ import DataLoader from 'dataloader';
 import { DataSource } from 'typeorm';
 import { defaultBranchCalendar } from '../../../../../libs/domain/src/calendar/china-holidays.util';
 import { isValidTimeZone } from '../../../../../libs/domain/src/calendar/zoned-time.util';
+import {
+  BRANCH_SCOPED_ROLES, COMPANY_SCOPED_ROLES, OrganisationAction, OrganisationTarget, organisationRefusal,
+} from '../../../../../libs/domain/src/permissions/permission.util';
 import { presetPolicy } from '../../../../../libs/domain/src/policy/policy.util';
 import type { PolicyPresetName } from '../../../../../libs/domain/src/policy/policy.types';
 import {
-  BranchEntity, CompanyEntity, RoleAssignmentEntity, TenantEntity, UserEntity,
+  BranchEntity, CompanyEntity, PolicyVersionEntity, RoleAssignmentEntity, TenantEntity, UserEntity,
 } from '../../../../../libs/persistence/src/entities';
-import { TenantScopedRepository } from '../../../../../libs/persistence/src/tenant-scoped.repository';
+import { TenantRecordRepository, TenantScopedRepository } from '../../../../../libs/persistence/src/tenant-scoped.repository';
 import { AppError, BadUserInputError, ErrorCode, ForbiddenError, NotFoundError, UnavailableError } from '../../common/app-error';
 import { InjectDataSource } from '../../common/database.provider';
 import { GATEWAY_CONFIG, GatewayConfig } from '../../common/gateway.config';
 import { TemporalClientProvider } from '../../common/temporal.provider';
-import { ensureWeeklyReviewSchedule } from '../../../../../workflows/shared/schedules';
+import { ensureWeeklyReviewSchedule } from '../../../../../libs/temporal-client/src/weekly-review.schedule';
 import { isInfrastructureFailure } from '../../common/infrastructure-errors';
 import { perRequestMemo } from '../../common/request-cache.util';
 import { tenantOf } from '../../auth/auth.service';
-import { Principal, hasRole, hasRoleForBranch } from '../../auth/principal';
+import { Principal } from '../../auth/principal';
 import { CreateBranchArgs, CreateTenantArgs, CreateUserArgs } from '../dtos/organisation.input';
 
 /** Tenants, companies, branches and users: the group's organisation and who may do what where. */
@@ -28,6 +31,8 @@ export class OrganisationService {
   readonly branches: TenantScopedRepository<BranchEntity>;
   readonly users: TenantScopedRepository<UserEntity>;
   readonly roles: TenantScopedRepository<RoleAssignmentEntity>;
+  private readonly tenants: TenantRecordRepository;
+  private readonly policyVersions: TenantScopedRepository<PolicyVersionEntity>;
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -38,10 +43,13 @@ export class OrganisationService {
     this.branches = new TenantScopedRepository(ds, BranchEntity);
     this.users = new TenantScopedRepository(ds, UserEntity);
     this.roles = new TenantScopedRepository(ds, RoleAssignmentEntity);
+    this.tenants = new TenantRecordRepository(ds);
+    this.policyVersions = new TenantScopedRepository(ds, PolicyVersionEntity);
   }
 
   async createTenant(p: Principal, args: CreateTenantArgs): Promise<{ tenant: TenantEntity; headOffice: UserEntity }> {
     if (!p.platformAdmin) throw new ForbiddenError('only the platform operator provisions tenants');
+    allow(p, 'PROVISION_TENANT');
     const tenantId = randomUUID();
     // The Monday review schedule first: a tenant never exists without it (the worker re-ensures all on start).
     try {
@@ -51,27 +59,26 @@ export class OrganisationService {
       throw err;
     }
     return this.ds.transaction(async (m) => {
-      const tenant = m.create(TenantEntity, { id: tenantId, name: args.name, policyPreset: args.policyPreset, currentPolicyVersion: 1 });
-      await m.save(tenant);
-      await m.query(`INSERT INTO policy_versions (tenant_id, version, document, overrides) VALUES ($1, 1, $2::jsonb, '{}'::jsonb)`, [
-        tenant.id, JSON.stringify(presetPolicy(args.policyPreset as PolicyPresetName)),
-      ]);
-      const headOffice = m.create(UserEntity, { id: randomUUID(), tenantId: tenant.id, name: args.headOfficeName });
-      await m.save(headOffice);
-      await m.save(m.create(RoleAssignmentEntity, { tenantId: tenant.id, userId: headOffice.id, role: 'HEAD_OFFICE', companyId: null, branchId: null }));
+      const tenant = await this.tenants.withManager(m).insert(tenantId, { name: args.name, policyPreset: args.policyPreset, currentPolicyVersion: 1 });
+      await this.policyVersions.withManager(m).insert(tenantId, {
+        version: 1, document: presetPolicy(args.policyPreset as PolicyPresetName) as unknown as Record<string, unknown>, overrides: {},
+        createdBy: null, createdAt: new Date(),
+      });
+      const headOffice = await this.users.withManager(m).insert(tenantId, { id: randomUUID(), name: args.headOfficeName, createdAt: new Date() });
+      await this.roles.withManager(m).insert(tenantId, { id: randomUUID(), userId: headOffice.id, role: 'HEAD_OFFICE', companyId: null, branchId: null });
       return { tenant, headOffice };
     });
   }
 
   async tenant(p: Principal): Promise<TenantEntity> {
-    const t = await this.ds.getRepository(TenantEntity).findOneBy({ id: tenantOf(p) });
+    const t = await this.tenants.findOne(tenantOf(p));
     if (!t) throw new NotFoundError('tenant');
     return t;
   }
 
   async createCompany(p: Principal, name: string): Promise<CompanyEntity> {
     const tenantId = tenantOf(p);
-    if (!hasRole(p, ['HEAD_OFFICE'])) throw new ForbiddenError('only the head office creates companies');
+    allow(p, 'CREATE_COMPANY');
     return this.companies.insert(tenantId, { id: randomUUID(), name, createdAt: new Date() });
   }
 
@@ -79,9 +86,7 @@ export class OrganisationService {
     const tenantId = tenantOf(p);
     const company = await this.companies.findOne(tenantId, { id: args.companyId });
     if (!company) throw new NotFoundError('company');
-    if (!hasRole(p, ['HEAD_OFFICE']) && !p.roles.some((r) => r.role === 'COMPANY_MANAGER' && r.companyId === company.id && !r.branchId)) {
-      throw new ForbiddenError('only the head office or this company\'s manager creates its branches');
-    }
+    allow(p, 'CREATE_BRANCH', { companyId: company.id });
     const timezone = args.timezone ?? 'Asia/Shanghai';
     if (!isValidTimeZone(timezone)) throw new BadUserInputError([{ field: 'timezone', message: `"${timezone}" is not an IANA time zone` }]);
     if (await this.branches.findOne(tenantId, { code: args.code })) {
@@ -99,8 +104,8 @@ export class OrganisationService {
     for (const [i, r] of args.roles.entries()) {
       const at = `roles.${i}`;
       if (r.role === 'PLATFORM_ADMIN') fields.push({ field: `${at}.role`, message: 'PLATFORM_ADMIN cannot be granted to a tenant user' });
-      if (['BRANCH_MANAGER', 'DISPATCHER', 'HANDLER'].includes(r.role) && !r.branchId) fields.push({ field: `${at}.branchId`, message: `${r.role} needs a branchId` });
-      if (r.role === 'COMPANY_MANAGER' && !r.companyId) fields.push({ field: `${at}.companyId`, message: 'COMPANY_MANAGER needs a companyId' });
+      if (BRANCH_SCOPED_ROLES.includes(r.role) && !r.branchId) fields.push({ field: `${at}.branchId`, message: `${r.role} needs a branchId` });
+      if (COMPANY_SCOPED_ROLES.includes(r.role) && !r.companyId) fields.push({ field: `${at}.companyId`, message: `${r.role} needs a companyId` });
       if (r.role === 'HEAD_OFFICE' && (r.companyId || r.branchId)) fields.push({ field: `${at}`, message: 'HEAD_OFFICE is group-wide: give neither companyId nor branchId' });
     }
     if (fields.length) throw new BadUserInputError(fields);
@@ -113,23 +118,19 @@ export class OrganisationService {
         const branch = await this.branches.findOne(tenantId, { id: branchId });
         if (!branch) throw new NotFoundError('branch');
         companyId = branch.companyId;
-        if (!hasRoleForBranch(p, ['HEAD_OFFICE', 'COMPANY_MANAGER', 'BRANCH_MANAGER'], branch)) {
-          throw new ForbiddenError('you may only create users within your own scope');
-        }
+        allow(p, 'GRANT_BRANCH_ROLE', branch);
       } else if (companyId) {
         if (!(await this.companies.findOne(tenantId, { id: companyId }))) throw new NotFoundError('company');
-        if (!hasRole(p, ['HEAD_OFFICE']) && !p.roles.some((g) => g.role === 'COMPANY_MANAGER' && g.companyId === companyId && !g.branchId)) {
-          throw new ForbiddenError('you may only create users within your own scope');
-        }
-      } else if (!hasRole(p, ['HEAD_OFFICE'])) {
-        throw new ForbiddenError('only the head office grants group-wide roles');
+        allow(p, 'GRANT_COMPANY_ROLE', { companyId });
+      } else {
+        allow(p, 'GRANT_GROUP_ROLE');
       }
       grants.push({ role: r.role, companyId, branchId });
     }
     return this.ds.transaction(async (m) => {
-      const user = m.create(UserEntity, { id: randomUUID(), tenantId, name: args.name });
-      await m.save(user);
-      for (const g of grants) await m.save(m.create(RoleAssignmentEntity, { tenantId, userId: user.id, ...g }));
+      const user = await this.users.withManager(m).insert(tenantId, { id: randomUUID(), name: args.name, createdAt: new Date() });
+      const roles = this.roles.withManager(m);
+      for (const g of grants) await roles.insert(tenantId, { id: randomUUID(), userId: user.id, ...g });
       return user;
     });
   }
@@ -181,4 +182,10 @@ export class OrganisationService {
   company(tenantId: string, id: string): Promise<CompanyEntity | null> {
     return this.companies.findOne(tenantId, { id });
   }
+}
+
+/** Throws FORBIDDEN with the rule's reason unless the caller may take the organisation action. */
+function allow(p: Principal, action: OrganisationAction, target?: OrganisationTarget): void {
+  const refusal = organisationRefusal(p, action, target);
+  if (refusal) throw new ForbiddenError(refusal);
 }

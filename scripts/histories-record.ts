@@ -1,0 +1,448 @@
+// npm run histories:record — records the replay corpus: real workflow histories, exported from a
+// real Temporal server, of scenarios driven end to end (gateway over HTTP, real worker, real
+// PostgreSQL). `npm test` replays every history under test/replay/ against the current workflow
+// code (workflows/replay.spec.ts); see test/replay/README.md for the rules.
+//
+//   HISTORIES_DIR      where to write (default test/replay/<today, YYYY-MM-DD>); must not hold histories yet
+//   TEMPORAL_ADDRESS   an existing Temporal server (else a dev server is started from the Temporal CLI)
+//   DATABASE_URL       an existing PostgreSQL (else the embedded one under .data/histories-postgres)
+//
+// Never overwrites: a folder that already holds histories is refused, and every file is created
+// with O_EXCL. Deadlines run on second-scale calendar durations, so breaches happen for real.
+import { Client, Connection, WithStartWorkflowOperation, WorkflowHandle } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { randomUUID } from 'crypto';
+import fs from 'fs';
+import path from 'path';
+import { DEADLINE_KINDS } from '../libs/domain/src/enums';
+import type { BranchCalendar } from '../libs/domain/src/calendar/calendar.types';
+import type { Policy } from '../libs/domain/src/policy/policy.types';
+import { ensurePostgres } from './infra/postgres';
+import { resolveTemporal } from './infra/temporal-cli';
+import { startTemporalDevServer } from './infra/temporal-server';
+import { complaintWorkflowId } from '../workflows/shared/ids';
+import type { ComplaintWorkflowInput } from '../workflows/shared/complaint.types';
+import { dispatchUpdate, followUpUpdate, intakeUpdate } from '../workflows/shared/updates';
+import { COMPLAINT_FIELDS, Group, SUBMIT, complaintInput, provisionGroup } from '../test/support/fixtures';
+import { Stack, eventually } from '../test/support/stack';
+import { historyToJsonValue } from '../test/support/history-json';
+
+const ROOT = path.join(__dirname, '..');
+const started = Date.now();
+const say = (s: string): void => void process.stdout.write(`[histories ${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${s}\n`);
+
+/** A month of calendar time: never falls due while recording. */
+const FAR = { after: 'P30D', businessTime: false };
+/** Two seconds of calendar time: falls due for real while recording. */
+const SHORT = { after: 'PT2S', businessTime: false };
+const deadlines = (rule: Record<string, unknown>): Record<string, Record<string, unknown>> =>
+  Object.fromEntries(DEADLINE_KINDS.map((k) => [k, { ...rule, rule: null, offHoursAfter: null }]));
+const ALL_DAY = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '24:00' }));
+const SET_POLICY = `mutation($o: JSON!) { setPolicy(overrides: $o) { policyVersion } }`;
+const SET_CALENDAR = `mutation($b: ID!, $c: BranchCalendarInput!) { setBranchCalendar(branchId: $b, calendar: $c) { id } }`;
+
+export function defaultHistoriesDir(now = new Date()): string {
+  const day = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+  return path.join(ROOT, 'test', 'replay', day);
+}
+
+/** Refuses a folder that already holds histories: committed histories are never replaced. */
+class RefusedError extends Error {}
+
+export function prepareOutputDir(dir: string): void {
+  if (fs.existsSync(dir) && fs.readdirSync(dir).some((f) => f.endsWith('.json'))) {
+    throw new RefusedError(
+      `${path.relative(ROOT, dir) || dir} already holds histories, and recorded histories are never overwritten. ` +
+        'Set HISTORIES_DIR to a new folder (e.g. test/replay/<date>-2) to record another set.',
+    );
+  }
+  fs.mkdirSync(dir, { recursive: true });
+}
+
+type Complaint = Record<string, any>;
+type TimelineEvent = { type: string; data: Record<string, any> };
+
+interface Recorded {
+  scenario: string;
+  workflowId: string;
+}
+
+async function main(): Promise<void> {
+  const outDir = path.resolve(process.env.HISTORIES_DIR?.trim() || defaultHistoriesDir());
+  prepareOutputDir(outDir);
+  say(`writing histories to ${outDir}`);
+
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stops.reverse()) await stop().catch((e) => say(`while stopping: ${String(e)}`));
+  };
+  process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+
+  try {
+    // --- infrastructure: Temporal, PostgreSQL, the workflow bundle ------------------------------------
+    const target = await resolveTemporal({ log: say });
+    let address: string;
+    if (target.external) {
+      address = target.address;
+      say(`Temporal at ${address} (TEMPORAL_ADDRESS)`);
+    } else {
+      const server = await startTemporalDevServer({ cliPath: target.cliPath, headless: true, log: say });
+      stops.push(server.stop);
+      address = server.address;
+      say(`Temporal dev server at ${address}`);
+    }
+    const pg = await ensurePostgres({ dataDir: path.join(ROOT, '.data', 'histories-postgres'), port: 0, log: say });
+    stops.push(pg.stop);
+    say(`PostgreSQL ready (${pg.embedded ? 'embedded' : 'DATABASE_URL'})`);
+    const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve(path.join(ROOT, 'workflows')), logger: undefined });
+    const bundlePath = path.join(ROOT, '.data', `histories-workflow-bundle-${process.pid}.js`);
+    fs.mkdirSync(path.dirname(bundlePath), { recursive: true });
+    fs.writeFileSync(bundlePath, code);
+    stops.push(async () => fs.rmSync(bundlePath, { force: true }));
+    say('workflow bundle ready');
+
+    // The test stack (scratch database with migrations, in-process worker, in-process gateway) reads these.
+    process.env.TEST_TEMPORAL_ADDRESS = address;
+    process.env.TEST_DATABASE_URL = pg.url;
+    process.env.TEST_WORKFLOW_BUNDLE = bundlePath;
+    // One complaint per page: the propagation workflow continues as new between pages.
+    process.env.CALENDAR_PROPAGATION_PAGE_SIZE = '1';
+    const stack = await Stack.start('histories');
+    stops.push(() => stack.stop());
+    const connection = await Connection.connect({ address });
+    stops.push(() => connection.close());
+    const client = new Client({ connection, namespace: 'default' });
+    say(`stack up: gateway ${stack.url}, task queue ${stack.taskQueue}`);
+
+    // --- tenants ------------------------------------------------------------------------------------
+    // "met": every deadline a month away, so each is met by its action. "breach": every deadline two seconds.
+    const met = await provisionGroup(stack, 'Histories Met Group', 'pm-branch', 'HM01');
+    await stack.ok(SET_POLICY, { o: { deadlines: deadlines(FAR) } }, met.tokens.headOffice);
+    const breach = await provisionGroup(stack, 'Histories Breach Group', 'pm-branch', 'HB01');
+    await stack.ok(SET_POLICY, { o: { deadlines: deadlines(SHORT) } }, breach.tokens.headOffice);
+    const contractorOf = async (g: Group): Promise<string> =>
+      (await stack.ok(`mutation($r: [RoleAssignmentInput!]!) { createUser(name: "Lift Contractor Ltd", roles: $r) { id } }`, { r: [{ role: 'CONTRACTOR', branchId: g.branchId }] }, g.tokens.headOffice)).createUser.id;
+    const metContractor = await contractorOf(met);
+    const breachContractor = await contractorOf(breach);
+    say('tenants provisioned');
+
+    const recorded: Recorded[] = [];
+    const keep = (scenario: string, workflowId: string): void => void recorded.push({ scenario, workflowId });
+
+    // --- GraphQL helpers ----------------------------------------------------------------------------
+    const submit = async (g: Group, key: string, extra: Record<string, unknown> = {}, token = g.tokens.dispatcher): Promise<Complaint> =>
+      (await stack.ok(SUBMIT, { input: complaintInput(g.branchId, key, extra) }, token)).submitComplaint;
+    const q = (s: string): string => JSON.stringify(s);
+    const mutate = async (name: string, args: string, token: string): Promise<Complaint> =>
+      (await stack.ok(`mutation { ${name}(${args}) { ${COMPLAINT_FIELDS} } }`, {}, token))[name];
+    const staff = (g: Group, c: Complaint) => ({
+      dispatch: (assigneeId = g.handler, extra = '') => mutate('dispatchComplaint', `id: "${c.id}", assigneeId: "${assigneeId}", note: "please call the owner"${extra}`, g.tokens.dispatcher),
+      acknowledge: (token = g.tokens.handler) => mutate('acknowledgeComplaint', `id: "${c.id}"`, token),
+      followUp: (customerInformed: boolean, extra = '', token = g.tokens.handler) =>
+        mutate('recordFollowUp', `id: "${c.id}", note: ${q(customerInformed ? 'told the owner the part arrives Friday' : 'chased the lift company')}, customerInformed: ${customerInformed}${extra}`, token),
+      validity: (validity = 'VALID') => mutate('determineValidity', `id: "${c.id}", validity: ${validity}, responsibility: ${validity === 'VALID' ? 'RESPONSIBLE' : 'NON_RESPONSIBLE'}, reason: "inspected on site"`, g.tokens.branchManager),
+      resolve: (token = g.tokens.handler) => mutate('resolveComplaint', `id: "${c.id}", resolution: "Replaced the pump", customerSigned: true`, token),
+      callback: (satisfied: boolean) => mutate('recordCallback', `id: "${c.id}", method: PHONE, satisfied: ${satisfied}, comment: ${q(satisfied ? 'thanks' : 'still broken')}`, g.tokens.dispatcher),
+      withdraw: () => mutate('withdrawComplaint', `id: "${c.id}", reason: "the owner fixed it herself"`, g.tokens.dispatcher),
+      specialReport: () => mutate('submitSpecialReport', `id: "${c.id}", whatHappened: "Water pump failed", rootCause: "No maintenance contract", preventiveMeasures: "Quarterly checks"`, g.tokens.branchManager),
+    });
+    const get = async (g: Group, id: string): Promise<Complaint> => (await stack.ok(`query { complaint(id: "${id}") { ${COMPLAINT_FIELDS} } }`, {}, g.tokens.headOffice)).complaint;
+    const untilTimeline = (g: Group, id: string, what: string, test: (events: TimelineEvent[]) => boolean): Promise<Complaint> =>
+      eventually(async () => {
+        const c = await get(g, id);
+        return test(c.timeline as TimelineEvent[]) ? c : undefined;
+      }, 60_000, 250).catch((e) => {
+        throw new Error(`complaint ${id}: ${what} did not happen (${String(e)})`);
+      });
+    const breached = (kind: string) => (events: TimelineEvent[]) => events.some((e) => e.type === 'DEADLINE_BREACHED' && e.data.kind === kind);
+    const hasEvent = (type: string) => (events: TimelineEvent[]) => events.some((e) => e.type === type);
+    const statusIs = async (g: Group, id: string, status: string): Promise<void> => {
+      await eventually(async () => ((await get(g, id)).status === status ? true : undefined), 60_000, 250);
+    };
+    const scenario = async (name: string, run: () => Promise<void>): Promise<void> => {
+      const t0 = Date.now();
+      await run();
+      say(`scenario ${name} done (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    };
+
+    // --- direct starts (as data from an older release or a bug would reach the engine) ----------------
+    async function directInput(g: Group, key: string, change: (input: ComplaintWorkflowInput) => void = () => undefined): Promise<ComplaintWorkflowInput> {
+      const [{ document }] = await stack.db.query(`SELECT document FROM policy_versions WHERE tenant_id = $1 ORDER BY version DESC LIMIT 1`, [g.tenantId]);
+      const [{ version }] = await stack.db.query(`SELECT max(version)::int AS version FROM policy_versions WHERE tenant_id = $1`, [g.tenantId]);
+      const [branch] = await stack.db.query(`SELECT calendar FROM branches WHERE id = $1`, [g.branchId]);
+      const input: ComplaintWorkflowInput = {
+        tenantId: g.tenantId, complaintId: randomUUID(), policy: document as Policy, policyVersion: version, calendar: branch.calendar as BranchCalendar,
+        intake: {
+          idempotencyKey: key, branchId: g.branchId, companyId: g.companyId, branchCode: g.branchCode, channel: 'PHONE', kind: 'COMPLAINT',
+          category: 'PROPERTY_MANAGEMENT', description: 'The lift in building 3 is broken', demand: null, location: null,
+          complainant: { name: 'Ms Zhang', phone: '13800138000', unit: '3-1202' }, householdsAffected: 1, lossAmountYuan: null, injury: false,
+          mediaExposure: false, litigation: false, emergency: false, receivedAt: Date.now(), firstContactOwnerId: g.dispatcher, customerDeadline: null,
+        },
+      };
+      change(input);
+      return input;
+    }
+    async function directIntake(input: ComplaintWorkflowInput): Promise<WorkflowHandle> {
+      const workflowId = complaintWorkflowId(input.tenantId, input.complaintId);
+      const startWorkflowOperation = new WithStartWorkflowOperation('complaintWorkflow', {
+        workflowId, taskQueue: stack.taskQueue, args: [input], workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+      await client.workflow.executeUpdateWithStart(intakeUpdate, { startWorkflowOperation }).catch(() => undefined);
+      return client.workflow.getHandle(workflowId);
+    }
+
+    // --- scenarios: every update, each deadline met -----------------------------------------------------
+    await scenario('met-every-deadline', async () => {
+      const c = await submit(met, 'met-every-deadline');
+      const a = staff(met, c);
+      await a.dispatch();
+      await a.acknowledge();
+      await a.followUp(false);
+      await a.followUp(true);
+      await a.validity();
+      await a.resolve();
+      await a.callback(true);
+      await statusIs(met, c.id, 'CLOSED');
+      keep('met-every-deadline', c.workflowId);
+    });
+
+    await scenario('reopen-after-unsatisfied-callback', async () => {
+      const c = await submit(met, 'reopen');
+      const a = staff(met, c);
+      await a.dispatch();
+      await a.acknowledge();
+      await a.resolve();
+      await a.callback(false);
+      await a.acknowledge();
+      await a.followUp(true);
+      await a.resolve();
+      await a.callback(true);
+      await statusIs(met, c.id, 'CLOSED');
+      keep('reopen-after-unsatisfied-callback', c.workflowId);
+    });
+
+    await scenario('major-repair-contractor-special-report', async () => {
+      const c = await submit(met, 'major-repair', { kind: 'REPAIR', householdsAffected: 5 });
+      if (c.severity !== 'MAJOR') throw new Error(`expected a MAJOR complaint, got ${c.severity}`);
+      const a = staff(met, c);
+      const contractorToken = stack.token(metContractor, met.tenantId);
+      await a.dispatch(metContractor);
+      await a.acknowledge(contractorToken);
+      await a.followUp(true, '', contractorToken);
+      await a.validity();
+      await a.resolve(contractorToken);
+      await a.callback(true);
+      await untilTimeline(met, c.id, 'SPECIAL_REPORT_REQUIRED', hasEvent('SPECIAL_REPORT_REQUIRED'));
+      await a.specialReport();
+      await statusIs(met, c.id, 'CLOSED');
+      keep('major-repair-contractor-special-report', c.workflowId);
+    });
+
+    await scenario('hot-special-report-before-analysis', async () => {
+      // A special report submitted while the complaint is still being handled.
+      const c = await submit(met, 'hot-early-report', { householdsAffected: 5 });
+      const a = staff(met, c);
+      await a.dispatch();
+      await a.specialReport();
+      keep('hot-special-report-before-analysis', c.workflowId);
+    });
+
+    await scenario('redispatch-and-withdraw', async () => {
+      const c = await submit(met, 'withdraw');
+      const a = staff(met, c);
+      await a.dispatch();
+      await a.validity();
+      await a.dispatch(met.branchManager);
+      await a.withdraw();
+      await statusIs(met, c.id, 'WITHDRAWN');
+      keep('redispatch-and-withdraw', c.workflowId);
+    });
+
+    await scenario('same-request-id-twice', async () => {
+      const c = await submit(met, 'request-id');
+      // The same intake key again attaches to the same complaint.
+      const again = await submit(met, 'request-id');
+      if (again.id !== c.id) throw new Error('the same idempotency key made a second complaint');
+      const a = staff(met, c);
+      await a.dispatch(met.handler, ', requestId: "dispatch-1"');
+      await a.dispatch(met.handler, ', requestId: "dispatch-1"');
+      await a.acknowledge();
+      await Promise.all([a.followUp(false, ', requestId: "follow-up-1"'), a.followUp(false, ', requestId: "follow-up-1"')]);
+      await a.followUp(false, ', requestId: "follow-up-1"');
+      const now = await get(met, c.id);
+      const followUps = (now.timeline as TimelineEvent[]).filter((e) => e.type === 'FOLLOW_UP').length;
+      if (followUps !== 1) say(`  note: ${followUps} FOLLOW_UP events for one requestId (exactly-once is issue 8, part 2)`);
+      keep('same-request-id-twice', c.workflowId);
+    });
+
+    await scenario('invalid-complaint-skips-callback', async () => {
+      await stack.ok(SET_POLICY, { o: { deadlines: deadlines(FAR), callback: { requiredFor: 'VALID' } } }, met.tokens.headOffice);
+      const c = await submit(met, 'invalid');
+      const a = staff(met, c);
+      await a.dispatch();
+      await a.acknowledge();
+      await a.validity('INVALID');
+      await a.resolve();
+      await statusIs(met, c.id, 'CLOSED');
+      keep('invalid-complaint-skips-callback', c.workflowId);
+      await stack.ok(SET_POLICY, { o: { deadlines: deadlines(FAR) } }, met.tokens.headOffice);
+    });
+
+    // --- each deadline breached ---------------------------------------------------------------------------
+    await scenario('breach-idle-complaint', async () => {
+      // Never dispatched: FORWARD, CUSTOMER_REPLY, RESOLUTION, WHOLE_PROCESS run out; left open (a running complaint).
+      const c = await submit(breach, 'breach-idle');
+      for (const kind of ['FORWARD', 'CUSTOMER_REPLY', 'RESOLUTION', 'WHOLE_PROCESS']) await untilTimeline(breach, c.id, `${kind} breach`, breached(kind));
+      keep('breach-idle-complaint', c.workflowId);
+    });
+
+    await scenario('breach-every-step-major-repair', async () => {
+      // A major repair handed to a contractor who is late at every step, then closed.
+      const c = await submit(breach, 'breach-repair', { kind: 'REPAIR', householdsAffected: 5 });
+      const a = staff(breach, c);
+      const contractorToken = stack.token(breachContractor, breach.tenantId);
+      await a.dispatch(breachContractor);
+      for (const kind of ['CONTRACTOR_CONTACT', 'ACKNOWLEDGE', 'VALIDITY', 'FOLLOW_UP_1', 'FOLLOW_UP_2', 'REPORT']) {
+        await untilTimeline(breach, c.id, `${kind} breach`, breached(kind));
+      }
+      await a.acknowledge(contractorToken);
+      await untilTimeline(breach, c.id, 'PROGRESS_REPLY breach', breached('PROGRESS_REPLY'));
+      await a.followUp(false, '', contractorToken);
+      await a.resolve(contractorToken);
+      await untilTimeline(breach, c.id, 'CALLBACK breach', breached('CALLBACK'));
+      await a.callback(true);
+      await untilTimeline(breach, c.id, 'SPECIAL_REPORT_REQUIRED', hasEvent('SPECIAL_REPORT_REQUIRED'));
+      await a.specialReport();
+      await statusIs(breach, c.id, 'CLOSED');
+      keep('breach-every-step-major-repair', c.workflowId);
+    });
+
+    // --- calendar change: signal, propagation workflow ------------------------------------------------------
+    await scenario('calendar-changed', async () => {
+      const branch = (await stack.ok(`mutation($c: ID!) { createBranch(companyId: $c, code: "HMCAL", name: "Calendar Estate") { id } }`, { c: met.companyId }, met.tokens.headOffice)).createBranch.id;
+      // Head office reaches every branch: it acts on the new branch's complaints.
+      const ho = met.tokens.headOffice;
+      const g: Group = { ...met, branchId: branch, tokens: { ...met.tokens, dispatcher: ho, handler: ho, branchManager: ho } };
+      await stack.ok(SET_CALENDAR, { b: branch, c: { timezone: 'Asia/Shanghai', workingHours: ALL_DAY } }, met.tokens.headOffice);
+      // Business-time deadlines, so the change moves them.
+      await stack.ok(SET_POLICY, { o: { deadlines: deadlines({ after: 'P5D', businessTime: true }) } }, met.tokens.headOffice);
+      const first = await submit(g, 'calendar-1', {}, met.tokens.headOffice);
+      const second = await submit(g, 'calendar-2', {}, met.tokens.headOffice);
+      await staff(g, second).dispatch(met.headOffice);
+      const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+      await stack.ok(SET_CALENDAR, { b: branch, c: { timezone: 'Asia/Shanghai', workingHours: ALL_DAY, holidays: [today] } }, met.tokens.headOffice);
+      for (const c of [first, second]) await untilTimeline(g, c.id, 'CALENDAR_CHANGED', hasEvent('CALENDAR_CHANGED'));
+      keep('calendar-changed', first.workflowId);
+      keep('calendar-changed-dispatched', second.workflowId);
+      const propagation = await eventually(async () => {
+        for await (const w of client.workflow.list({ query: `WorkflowType = 'calendarPropagationWorkflow' AND ExecutionStatus = 'Completed'` })) {
+          if (w.workflowId.includes(branch)) return w.workflowId;
+        }
+        return undefined;
+      }, 60_000, 500);
+      keep('calendar-propagation', propagation);
+      await stack.ok(SET_POLICY, { o: { deadlines: deadlines(FAR) } }, met.tokens.headOffice);
+    });
+
+    // --- containment: a write that fails for good, an uncomputable deadline -----------------------------
+    await scenario('projection-failed', async () => {
+      const c = await submit(met, 'projection-failed');
+      await staff(met, c).dispatch();
+      const handle = client.workflow.getHandle(c.workflowId);
+      // A NUL in a note: PostgreSQL refuses the write for good (the gateway would refuse it first).
+      const refused = await handle.executeUpdate(followUpUpdate, { args: [{ actorId: met.handler, note: 'called the owner\u0000', customerInformed: true }] }).then(() => false, () => true);
+      if (!refused) throw new Error('the poisoned follow-up was not refused');
+      await staff(met, c).acknowledge();
+      await untilTimeline(met, c.id, 'PROJECTION_FAILED', hasEvent('PROJECTION_FAILED'));
+      keep('projection-failed', c.workflowId);
+    });
+
+    await scenario('registration-failed', async () => {
+      const input = await directInput(met, 'registration-failed', (i) => (i.intake.description = 'lift broken\u0000'));
+      const handle = await directIntake(input);
+      await handle.result().then(() => { throw new Error('registration did not fail'); }, () => undefined);
+      keep('registration-failed', handle.workflowId);
+    });
+
+    await scenario('deadline-uncomputable', async () => {
+      const input = await directInput(met, 'uncomputable', (i) => (i.policy.deadlines.CUSTOMER_REPLY = { after: 'P5000000D', businessTime: true }));
+      const handle = await directIntake(input);
+      await untilTimeline(met, input.complaintId, 'DEADLINE_UNCOMPUTABLE', hasEvent('DEADLINE_UNCOMPUTABLE'));
+      await handle.executeUpdate(dispatchUpdate, { args: [{ actorId: met.dispatcher, assigneeId: met.handler, note: null }] });
+      keep('deadline-uncomputable', handle.workflowId);
+    });
+
+    // --- continue-as-new -------------------------------------------------------------------------------------
+    await scenario('continue-as-new', async () => {
+      const input = await directInput(met, 'continue-as-new', (i) => (i.maxHistoryEvents = 30));
+      const handle = await directIntake(input);
+      const firstRun = (await handle.describe()).runId;
+      await handle.executeUpdate(dispatchUpdate, { args: [{ actorId: met.dispatcher, assigneeId: met.handler, note: null }] });
+      for (let i = 0; i < 20 && (await handle.describe()).runId === firstRun; i++) {
+        await handle.executeUpdate(followUpUpdate, { args: [{ actorId: met.handler, note: `follow-up ${i + 1}`, customerInformed: i % 2 === 0 }] });
+      }
+      if ((await handle.describe()).runId === firstRun) throw new Error('the workflow did not continue as new');
+      // The new run carries on: actions after continue-as-new.
+      const c = { id: input.complaintId };
+      await staff(met, c).acknowledge();
+      await staff(met, c).resolve();
+      keep('continue-as-new', handle.workflowId);
+    });
+
+    // --- weekly review --------------------------------------------------------------------------------------
+    await scenario('weekly-review', async () => {
+      const workflowId = `weekly-review/${met.tenantId}/histories`;
+      await client.workflow.execute('weeklyReviewWorkflow', { workflowId, taskQueue: stack.taskQueue, args: [{ tenantId: met.tenantId, timezone: 'Asia/Shanghai' }] });
+      keep('weekly-review', workflowId);
+    });
+
+    // --- export ---------------------------------------------------------------------------------------------
+    let files = 0;
+    for (const r of recorded) {
+      for (const run of await runsOf(client, r.workflowId)) {
+        const name = run.index === 0 && run.total === 1 ? `${r.scenario}.json` : `${r.scenario}.run${run.index + 1}.json`;
+        writeHistory(path.join(outDir, name), { scenario: r.scenario, workflowId: r.workflowId, runId: run.runId, history: run.history });
+        files += 1;
+      }
+    }
+    say(`wrote ${files} histories of ${recorded.length} scenarios to ${path.relative(ROOT, outDir) || outDir}`);
+  } finally {
+    await stopAll();
+  }
+  say(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
+
+/** Every run of a workflow, oldest first (follows continue-as-new back from the latest run). */
+async function runsOf(client: Client, workflowId: string): Promise<{ runId: string; history: History; index: number; total: number }[]> {
+  const runs: { runId: string; history: History }[] = [];
+  let runId: string | undefined = (await client.workflow.getHandle(workflowId).describe()).runId;
+  while (runId) {
+    const history: History = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    runs.unshift({ runId, history });
+    const previous: string | null | undefined = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+    runId = previous || undefined;
+  }
+  return runs.map((r, index) => ({ ...r, index, total: runs.length }));
+}
+
+/** Temporal's JSON history format (as `temporal workflow show -o json`), with where it came from first. */
+function writeHistory(file: string, r: { scenario: string; workflowId: string; runId: string; history: History }): void {
+  const { events } = historyToJsonValue(r.history);
+  const workflowType = r.history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name ?? null;
+  const body = JSON.stringify({ scenario: r.scenario, workflowId: r.workflowId, runId: r.runId, workflowType, events }, null, 2);
+  // O_EXCL: an existing history is never replaced.
+  fs.writeFileSync(file, `${body}\n`, { flag: 'wx' });
+  say(`  ${path.basename(file)}: ${workflowType} ${r.workflowId}, ${events.length} events`);
+}
+
+if (require.main === module) {
+  main().then(
+    () => process.exit(0),
+    (err) => {
+      process.stderr.write(`histories:record failed: ${err instanceof RefusedError ? err.message : err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,106 @@
+// The product's own processes, the worker and the gateway, as supervised children: their
+// environment, how they are started, and when they count as ready. `npm start` and the bench run
+// them the same way; only the environment differs (a task queue, a workflow bundle, GRAPHQL_DEV).
+import { HOST } from './backing-services';
+import type { ChildService } from './child-service';
+import { sleep } from './process-utils';
+import { STOP_ORDER, SUPERVISED_ENV, Supervisor, allSettled, startService } from './supervisor';
+
+export const WORKER_ENTRY = 'apps/worker/src/main.ts';
+export const GATEWAY_ENTRY = 'apps/gateway/src/main.ts';
+/** What the worker prints once it polls its task queue. */
+export const WORKER_READY = /worker: polling/;
+const READY_TIMEOUT_MS = 180_000;
+/** The worker finishes the activities it is running before it exits. */
+const WORKER_STOP_GRACE_MS = 20_000;
+
+export interface ServiceEnvVars {
+  databaseUrl: string;
+  temporalAddress: string;
+  namespace: string;
+  jwtSecret: string;
+  /** The gateway's port (the worker ignores it). */
+  port: number;
+  /** A task queue of its own (the bench); the default queue otherwise. */
+  taskQueue?: string;
+  /** Added last: they win over everything above. */
+  extra?: NodeJS.ProcessEnv;
+}
+
+/** The environment of the gateway and worker children: `base` (our own environment) plus where everything is. */
+export function serviceEnv(vars: ServiceEnvVars, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...base,
+    DATABASE_URL: vars.databaseUrl,
+    TEMPORAL_ADDRESS: vars.temporalAddress,
+    TEMPORAL_NAMESPACE: vars.namespace,
+    JWT_SECRET: vars.jwtSecret,
+    PORT: String(vars.port),
+    HOST,
+    ...vars.extra,
+  };
+  delete env[SUPERVISED_ENV];
+  if (vars.taskQueue) env.TEMPORAL_TASK_QUEUE = vars.taskQueue;
+  return env;
+}
+
+export const graphqlUrlFor = (port: number): string => `http://${HOST}:${port}/graphql`;
+
+export interface AppServicesOptions {
+  /** From serviceEnv(); the gateway's port is its PORT. */
+  env: NodeJS.ProcessEnv;
+  /** Added to the worker's environment only (e.g. WORKFLOW_BUNDLE_PATH). */
+  workerEnv?: NodeJS.ProcessEnv;
+  /** Print their output prefixed with [worker] / [gateway] (default true). */
+  echo?: boolean;
+  /** Called right after each is spawned, before it is ready (the bench samples memory from then on). */
+  onSpawn?: (service: ChildService) => void;
+}
+
+export interface AppServices {
+  worker: ChildService;
+  gateway: ChildService;
+  graphqlUrl: string;
+}
+
+/**
+ * Starts the worker and the gateway (stopped gateway first, then the worker) and waits until the
+ * worker polls and the gateway answers `{ health }`.
+ */
+export async function startAppServices(sup: Supervisor, opts: AppServicesOptions): Promise<AppServices> {
+  const port = Number(opts.env.PORT);
+  if (!Number.isInteger(port) || port <= 0) throw new Error(`startAppServices: env.PORT=${opts.env.PORT} is not a port`);
+  const worker = startService(sup, {
+    name: 'worker', entry: WORKER_ENTRY, env: { ...opts.env, ...opts.workerEnv }, color: 'cyan', echo: opts.echo,
+    stopOrder: STOP_ORDER.worker, graceMs: WORKER_STOP_GRACE_MS,
+  });
+  opts.onSpawn?.(worker);
+  const gateway = startService(sup, { name: 'gateway', entry: GATEWAY_ENTRY, env: opts.env, color: 'magenta', echo: opts.echo, stopOrder: STOP_ORDER.gateway });
+  opts.onSpawn?.(gateway);
+  const graphqlUrl = graphqlUrlFor(port);
+  await allSettled<[void, void]>([worker.waitForLine(WORKER_READY, READY_TIMEOUT_MS), waitForGateway(graphqlUrl, gateway, sup)]);
+  return { worker, gateway, graphqlUrl };
+}
+
+/** Waits until the gateway answers `{ health }`. */
+export async function waitForGateway(graphqlUrl: string, gateway: ChildService, sup: Supervisor, timeoutMs = READY_TIMEOUT_MS): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    sup.checkpoint();
+    if (gateway.exit) throw new Error(`the gateway exited during start-up (${gateway.describeExit()})`);
+    try {
+      const res = await fetch(graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ health }' }),
+        signal: AbortSignal.timeout(2_000),
+      });
+      const body = (await res.json()) as { data?: { health?: string } };
+      if (body.data?.health === 'ok') return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > until) throw new Error(`the gateway did not answer { health } at ${graphqlUrl} within ${timeoutMs / 1000} s`);
+    await sleep(250);
+  }
+}
