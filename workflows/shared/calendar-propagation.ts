@@ -5,7 +5,7 @@ import type { BranchCalendar } from '../../libs/domain/src/calendar/calendar.typ
 export const CALENDAR_PROPAGATION_WORKFLOW = 'calendarPropagationWorkflow';
 
 /** Defaults and bounds of the fan-out: at most `signalsPerSecond` complaint signals per change. */
-export const CALENDAR_PROPAGATION_DEFAULTS = { pageSize: 100, concurrency: 4, signalsPerSecond: 10 } as const;
+export const CALENDAR_PROPAGATION_DEFAULTS = { pageSize: 100, concurrency: 1, signalsPerSecond: 5 } as const;
 export const CALENDAR_PROPAGATION_BOUNDS = {
   pageSize: { min: 1, max: 500 },
   concurrency: { min: 1, max: 32 },

@@ -1,8 +1,14 @@
 import type { BranchCalendar } from '../../libs/domain/src/calendar/calendar.types';
-import type {
-  CallbackMethod, Category, Channel, ComplaintKind, ComplaintStatus, DeadlineKind, Responsibility, Severity, Validity,
-} from '../../libs/domain/src/enums';
+import type { Category, Channel, ComplaintKind, ComplaintStatus } from '../../libs/domain/src/enums';
+import type { ComplaintState, TimelineEventRecord } from '../../libs/domain/src/lifecycle/complaint.types';
 import type { Policy } from '../../libs/domain/src/policy/policy.types';
+
+// The lifecycle's state, events and action arguments are defined with the reducer in libs/domain;
+// the gateway and the worker keep importing them from here.
+export type {
+  ActionBase, CallbackArgs, ComplaintState, DeadlineState, DispatchArgs, FollowUpArgs, ResolveArgs, SpecialReportArgs, SpecialReportRecord,
+  TimelineEventRecord, ValidityArgs, WithdrawArgs,
+} from '../../libs/domain/src/lifecycle/complaint.types';
 
 /** What intake recorded; fixed for the life of the complaint. */
 export interface ComplaintIntake {
@@ -56,58 +62,6 @@ export const MAX_APPLIED_ACTIONS = 500;
 /** Update ids the gateway derives from a client's requestId start with this; others are one-off ids. */
 export const RETRY_KEY_UPDATE_PREFIX = 'action-';
 
-export interface DeadlineState {
-  kind: DeadlineKind;
-  round: number;
-  /** When the obligation started; the due time is recomputed from it when the calendar changes. */
-  anchorAt: number;
-  dueAt: number;
-  metAt: number | null;
-  breachedAt: number | null;
-}
-
-export interface TimelineEventRecord {
-  seq: number;
-  at: number;
-  type: string;
-  actor: string | null;
-  data: Record<string, unknown>;
-}
-
-/** The workflow-owned state of a complaint; the read model is a projection of it. */
-export interface ComplaintState {
-  reference: string | null;
-  status: ComplaintStatus;
-  round: number;
-  category: Category;
-  severity: Severity;
-  validity: Validity;
-  responsibility: Responsibility;
-  assigneeId: string | null;
-  acknowledgedAt: number | null;
-  resolvedAt: number | null;
-  closedAt: number | null;
-  satisfied: boolean | null;
-  lastCallbackMethod: CallbackMethod | null;
-  deadlines: DeadlineState[];
-  /** The last timeline sequence number handed out. */
-  seq: number;
-  /** Follow-ups recorded since the last dispatch (the second one meets FOLLOW_UP_2). */
-  followUpsSinceDispatch: number;
-  assigneeIsContractor: boolean;
-  specialReport: SpecialReportRecord | null;
-  /** The branch calendar the deadlines run on (replaced when the branch's calendar changes). */
-  calendar: BranchCalendar;
-}
-
-export interface SpecialReportRecord {
-  whatHappened: string;
-  rootCause: string;
-  preventiveMeasures: string;
-  submittedAt: number;
-  submittedBy: string;
-}
-
 /** The row the read model stores, as activities receive it. */
 export interface ComplaintProjection {
   tenantId: string;
@@ -115,18 +69,6 @@ export interface ComplaintProjection {
   state: ComplaintState;
   events: TimelineEventRecord[];
 }
-
-/** What every staff action carries: who did it. */
-export interface ActionBase {
-  actorId: string;
-}
-export interface DispatchArgs extends ActionBase { assigneeId: string; note: string | null; assigneeIsContractor?: boolean }
-export interface FollowUpArgs extends ActionBase { note: string; customerInformed: boolean }
-export interface ValidityArgs extends ActionBase { validity: Validity; responsibility: Responsibility; reason: string }
-export interface ResolveArgs extends ActionBase { resolution: string; customerSigned: boolean | null }
-export interface CallbackArgs extends ActionBase { method: CallbackMethod; satisfied: boolean; comment: string | null }
-export interface WithdrawArgs extends ActionBase { reason: string }
-export interface SpecialReportArgs extends ActionBase { whatHappened: string; rootCause: string; preventiveMeasures: string }
 
 export interface ActionResult {
   complaintId: string;

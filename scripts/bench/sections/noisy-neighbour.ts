@@ -100,7 +100,11 @@ export const noisyNeighbourSection: BenchSection = {
 
     // Both tenants go through a gateway with the product's default limits (the bench stack's own
     // gateway has the per-tenant write budget lifted to measure raw capacity).
-    const url = await stack.extraGateway({ TENANT_WRITES_PER_SEC: String(DEFAULT_LIMITS.tenantWritesPerSecond), TENANT_WRITE_BURST: String(DEFAULT_LIMITS.tenantWriteBurst) });
+    const url = await stack.extraGateway({
+      TENANT_WRITES_PER_SEC: String(DEFAULT_LIMITS.tenantWritesPerSecond), TENANT_WRITE_BURST: String(DEFAULT_LIMITS.tenantWriteBurst),
+      RATE_LIMIT_USER_PER_MIN: String(DEFAULT_LIMITS.userPerMinute), RATE_LIMIT_TENANT_PER_MIN: String(DEFAULT_LIMITS.tenantPerMinute),
+      RATE_LIMIT_IP_PER_MIN: String(DEFAULT_LIMITS.anonymousPerMinute),
+    });
     say(`noisy: quiet phase, tenant A submits ${rate}/s for ${quietS} s…`);
     const quietEnd = performance.now() + quietS * 1000;
     const quiet = await steadyIntake(stack, url, rate, () => stopping() || performance.now() > quietEnd, `noisy-quiet-${run}`);

@@ -1,1 +1,3 @@
 export * from './lifecycle.util';
+export * from './complaint.types';
+export * from './complaint.reducer';

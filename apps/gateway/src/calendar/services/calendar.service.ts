@@ -23,7 +23,7 @@ type PropagationSettings = Required<Pick<CalendarPropagationInput, 'pageSize' | 
 
 /**
  * How fast a calendar change reaches the branch's running complaints (per change):
- * CALENDAR_PROPAGATION_SIGNALS_PER_SECOND (10), CALENDAR_PROPAGATION_CONCURRENCY (4),
+ * CALENDAR_PROPAGATION_SIGNALS_PER_SECOND (5), CALENDAR_PROPAGATION_CONCURRENCY (1),
  * CALENDAR_PROPAGATION_PAGE_SIZE (100). Out-of-range values are refused at start-up.
  */
 export function calendarPropagationSettings(env: NodeJS.ProcessEnv = process.env): PropagationSettings {

@@ -37,8 +37,15 @@ export class ComplaintEngineService {
    * or attaches to the one already running for this id. Returns false when a workflow with this
    * id has already finished (the complaint exists and is closed).
    */
+  /**
+   * Takes one write from the tenant's share of the engine (RATE_LIMITED when used up). Callers
+   * admit before their own look-ups, so a refused flood costs little.
+   */
+  admit(tenantId: string): Promise<void> {
+    return this.budget.take(tenantId);
+  }
+
   async start(input: ComplaintWorkflowInput): Promise<boolean> {
-    await this.budget.take(input.tenantId);
     const client = await this.temporal.get();
     const startWorkflowOperation = new WithStartWorkflowOperation('complaintWorkflow', {
       workflowId: complaintWorkflowId(input.tenantId, input.complaintId),
@@ -67,7 +74,6 @@ export class ComplaintEngineService {
   async execute<Ret, Args extends [unknown, ...unknown[]]>(
     tenantId: string, complaintId: string, update: UpdateDefinition<Ret, Args>, requestId: string | null, ...args: Args
   ): Promise<Ret> {
-    await this.budget.take(tenantId);
     const client = await this.temporal.get();
     const handle = client.workflow.getHandle(complaintWorkflowId(tenantId, complaintId));
     const updateId = requestId ? actionUpdateId(tenantId, complaintId, requestId) : randomUUID();

@@ -136,6 +136,7 @@ export class ComplaintsService {
     const tenantId = tenantOf(p);
     const existing = await this.complaints.findOne(tenantId, { idempotencyKey: input.idempotencyKey });
     if (existing) return this.get(p, existing.id);
+    await this.engine.admit(tenantId);
 
     const receivedAt = input.receivedAt ?? new Date();
     if (input.customerDeadline && input.customerDeadline.getTime() <= receivedAt.getTime()) {
@@ -205,6 +206,7 @@ export class ComplaintsService {
     const c = typeof complaint === 'string' ? await this.get(p, complaint) : complaint;
     const refusal = complaintPermissionRefusal(p, action, c);
     if (refusal) throw new ForbiddenError(refusal);
+    await this.engine.admit(c.tenantId);
     if (isTerminal(c.status)) {
       // A retry of the action that ended the complaint: its workflow is gone, its events are not.
       if (requestId && (await this.appliedBefore(c, requestId))) return c;

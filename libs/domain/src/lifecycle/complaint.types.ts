@@ -1,0 +1,90 @@
+import type { BranchCalendar } from '../calendar/calendar.types';
+import type {
+  CallbackMethod, Category, Channel, ComplaintKind, ComplaintStatus, DeadlineKind, Responsibility, Severity, Validity,
+} from '../enums';
+
+// The complaint's lifecycle state and the staff actions' arguments: the reducer's vocabulary. The
+// workflow carries the state (and continue-as-new hands it on), the read model is a projection of it;
+// workflows/shared re-exports these types for the gateway and the worker.
+
+export interface DeadlineState {
+  kind: DeadlineKind;
+  round: number;
+  /** When the obligation started; the due time is recomputed from it when the calendar changes. */
+  anchorAt: number;
+  dueAt: number;
+  metAt: number | null;
+  breachedAt: number | null;
+}
+
+/** One timeline event as the workflow emits it: `seq` counts from 1 without gaps over the complaint's life. */
+export interface TimelineEventRecord {
+  seq: number;
+  at: number;
+  type: string;
+  actor: string | null;
+  data: Record<string, unknown>;
+}
+
+export interface SpecialReportRecord {
+  whatHappened: string;
+  rootCause: string;
+  preventiveMeasures: string;
+  submittedAt: number;
+  submittedBy: string;
+}
+
+/** The workflow-owned state of a complaint; the read model is a projection of it. */
+export interface ComplaintState {
+  reference: string | null;
+  status: ComplaintStatus;
+  round: number;
+  category: Category;
+  severity: Severity;
+  validity: Validity;
+  responsibility: Responsibility;
+  assigneeId: string | null;
+  acknowledgedAt: number | null;
+  resolvedAt: number | null;
+  closedAt: number | null;
+  satisfied: boolean | null;
+  lastCallbackMethod: CallbackMethod | null;
+  deadlines: DeadlineState[];
+  /** The last timeline sequence number handed out. */
+  seq: number;
+  /** Follow-ups recorded since the last dispatch (the second one meets FOLLOW_UP_2). */
+  followUpsSinceDispatch: number;
+  assigneeIsContractor: boolean;
+  specialReport: SpecialReportRecord | null;
+  /** The branch calendar the deadlines run on (replaced when the branch's calendar changes). */
+  calendar: BranchCalendar;
+}
+
+/** The intake facts the lifecycle reads (a subset of what intake records; fixed for the complaint's life). */
+export interface IntakeFacts {
+  channel: Channel;
+  kind: ComplaintKind;
+  category: Category;
+  householdsAffected: number;
+  lossAmountYuan: number | null;
+  injury: boolean;
+  mediaExposure: boolean;
+  litigation: boolean;
+  emergency: boolean;
+  receivedAt: number;
+  firstContactOwnerId: string;
+  /** The customer's own deadline for a resolution, if they gave one. */
+  customerDeadline?: number | null;
+}
+
+/** What every staff action carries: who did it. */
+export interface ActionBase {
+  actorId: string;
+}
+export interface DispatchArgs extends ActionBase { assigneeId: string; note: string | null; assigneeIsContractor?: boolean }
+export interface FollowUpArgs extends ActionBase { note: string; customerInformed: boolean }
+export interface ValidityArgs extends ActionBase { validity: Validity; responsibility: Responsibility; reason: string }
+export interface ResolveArgs extends ActionBase { resolution: string; customerSigned: boolean | null }
+export interface CallbackArgs extends ActionBase { method: CallbackMethod; satisfied: boolean; comment: string | null }
+export interface WithdrawArgs extends ActionBase { reason: string }
+export interface SpecialReportArgs extends ActionBase { whatHappened: string; rootCause: string; preventiveMeasures: string }
