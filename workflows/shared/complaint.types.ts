@@ -1,6 +1,6 @@
 import type { BranchCalendar } from '../../libs/domain/src/calendar/calendar.types';
-import type { Category, Channel, ComplaintKind, ComplaintStatus } from '../../libs/domain/src/enums';
-import type { ComplaintState, TimelineEventRecord } from '../../libs/domain/src/lifecycle/complaint.types';
+import type { ComplaintStatus } from '../../libs/domain/src/enums';
+import type { ComplaintState, IntakeFacts, TimelineEventRecord } from '../../libs/domain/src/lifecycle/complaint.types';
 import type { Policy } from '../../libs/domain/src/policy/policy.types';
 
 // The lifecycle's state, events and action arguments are defined with the reducer in libs/domain;
@@ -10,29 +10,16 @@ export type {
   TimelineEventRecord, ValidityArgs, WithdrawArgs,
 } from '../../libs/domain/src/lifecycle/complaint.types';
 
-/** What intake recorded; fixed for the life of the complaint. */
-export interface ComplaintIntake {
+/** What intake recorded; fixed for the life of the complaint (the lifecycle reads its IntakeFacts). */
+export interface ComplaintIntake extends IntakeFacts {
   idempotencyKey: string;
   branchId: string;
   companyId: string;
   branchCode: string;
-  channel: Channel;
-  kind: ComplaintKind;
-  category: Category;
   description: string;
   demand: string | null;
   location: string | null;
   complainant: { name: string; phone: string | null; unit: string | null };
-  householdsAffected: number;
-  lossAmountYuan: number | null;
-  injury: boolean;
-  mediaExposure: boolean;
-  litigation: boolean;
-  emergency: boolean;
-  receivedAt: number;
-  firstContactOwnerId: string;
-  /** The customer's own deadline for a resolution, if they gave one. */
-  customerDeadline?: number | null;
 }
 
 export interface ComplaintWorkflowInput {
