@@ -70,6 +70,8 @@ async function bench(sup: Supervisor, say: Say): Promise<{ code: number; reason:
     // Likewise the per-tenant write budget: intake and timers measure the engine's capacity for one
     // tenant. (`noisy` runs its own gateway with the product's default budget.)
     process.env.TENANT_WRITES_PER_SEC ??= '1000000';
+    // And the per-tenant concurrency (8): the bench's 16 clients are all one tenant.
+    process.env.TENANT_CONCURRENCY ??= '64';
     say('starting the bench stack (own Temporal, scratch database, worker + gateway as child processes)…');
     ctx.stack = await startBenchStack(sup, say);
   }

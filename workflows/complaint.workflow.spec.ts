@@ -417,6 +417,33 @@ describe('complaint workflow (real Temporal server)', () => {
     await expectGaplessTimeline(input, final);
   });
 
+  test('an action applied under a retry key is applied once, even when the retry arrives after continue-as-new', async () => {
+    const { input, handle, runId, act } = await setUp({ maxHistoryEvents: 40 });
+    await act.dispatch();
+    await act.acknowledge();
+    // The gateway's Update id for a client's requestId (RETRY_KEY_UPDATE_PREFIX + a name-based UUID).
+    const keyed = (updateId: string, note: string): Promise<ActionResult> =>
+      handle.executeUpdate(followUpUpdate, { args: [{ actorId: HANDLER, note, customerInformed: false }], updateId });
+    const first = await keyed('action-retry-across-runs', 'called the owner');
+    // Fill the run until it continues as new.
+    for (let i = 1; i <= 30; i++) await act.followUp(false, `filler ${i}`);
+    const chain = await runChain(handle, runId);
+    expect(chain.length).toBeGreaterThanOrEqual(2);
+    // The retry reaches a new run (Temporal's own de-duplication does not span runs): the first outcome, nothing applied.
+    const again = await keyed('action-retry-across-runs', 'called the owner (retry)');
+    expect(again).toEqual(first);
+    const notes = (await timeline(input)).filter((e) => e.type === 'FOLLOW_UP').map((e) => e.data.note);
+    expect(notes.filter((n) => String(n).startsWith('called the owner'))).toEqual(['called the owner']);
+    // The event carries the key, so the gateway can recognise a retry after the complaint has ended.
+    const keyedEvent = (await timeline(input)).find((e) => e.data.note === 'called the owner');
+    expect(keyedEvent?.data.retryKey).toBe('action-retry-across-runs');
+    // A one-off id (no client key) is a new action every time.
+    await handle.executeUpdate(followUpUpdate, { args: [{ actorId: HANDLER, note: 'one-off', customerInformed: false }], updateId: 'one-off-1' });
+    const oneOffs = (await timeline(input)).filter((e) => e.data.note === 'one-off');
+    expect(oneOffs).toHaveLength(1);
+    expect(oneOffs[0].data.retryKey).toBeUndefined();
+  });
+
   test('a deadline falling due while the workflow keeps continuing-as-new is breached on time, once', async () => {
     const { input, handle, runId, act } = await setUp({ maxHistoryEvents: 40, deadlines: { CUSTOMER_REPLY: SHORT } });
     const dueAt = input.intake.receivedAt + 2_000;
