@@ -1,5 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { DataSource, EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { ComplaintEntity, ComplaintEventEntity } from '../../../../libs/persistence/src/entities';
+import { complaintProjection, complaintRowAtIntake, timelineRows } from '../../../../libs/persistence/src/projections/complaint.projection';
 import { complaintWorkflowId } from '../../../../workflows/shared/ids';
 import type { ComplaintProjection, ProjectionFailureRecord } from '../../../../workflows/shared/complaint.types';
 import type { ComplaintActivities, ComplaintAnalysis, RegisterComplaintArgs } from './complaint.activities.types';
@@ -9,7 +12,12 @@ function localYear(ms: number, timezone: string): number {
   return Number(new Intl.DateTimeFormat('en', { timeZone: timezone, year: 'numeric' }).format(new Date(ms)));
 }
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+/**
+ * TypeORM's insert type cannot express the events' free-form jsonb `data` (Record<string, unknown>);
+ * the rows are the entity's own properties, so this only widens the type.
+ */
+const asInsertable = (rows: Partial<ComplaintEventEntity>[]): QueryDeepPartialEntity<ComplaintEventEntity>[] =>
+  rows as QueryDeepPartialEntity<ComplaintEventEntity>[];
 
 /**
  * The complaint workflow's side effects: thin and idempotent. Every write is keyed by the
@@ -47,22 +55,11 @@ export class ComplaintActivitiesService implements ComplaintActivities {
         [tenantId, intake.branchId, year],
       );
       const reference = `${branch.code}-${year}-${String(last).padStart(6, '0')}`;
-      await m.query(
-        `INSERT INTO complaints (
-           id, tenant_id, company_id, branch_id, reference, idempotency_key, workflow_id, channel, kind, category,
-           severity, emergency, validity, responsibility, status, round, description, demand, location,
-           households_affected, loss_amount_yuan, injury, media_exposure, litigation, complainant_name,
-           complainant_phone, complainant_unit, first_contact_owner_id, received_at, policy_version, last_seq, customer_deadline)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,'UNDETERMINED','UNDETERMINED','RECEIVED',1,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,0,$27)`,
-        [
-          complaintId, tenantId, intake.companyId, intake.branchId, reference, intake.idempotencyKey,
-          complaintWorkflowId(tenantId, complaintId), intake.channel, intake.kind, intake.category, args.severity,
-          intake.emergency, intake.description, intake.demand, intake.location, intake.householdsAffected,
-          intake.lossAmountYuan, intake.injury, intake.mediaExposure, intake.litigation, intake.complainant.name,
-          intake.complainant.phone, intake.complainant.unit, intake.firstContactOwnerId, new Date(intake.receivedAt),
-          args.policyVersion, intake.customerDeadline ? new Date(intake.customerDeadline) : null,
-        ],
-      );
+      const row = complaintRowAtIntake({
+        tenantId, complaintId, reference, workflowId: complaintWorkflowId(tenantId, complaintId), severity: args.severity,
+        policyVersion: args.policyVersion, intake,
+      });
+      await m.createQueryBuilder().insert().into(ComplaintEntity).values(row).updateEntity(false).execute();
       await this.applyProjection(m, args);
       return { reference };
     });
@@ -88,12 +85,11 @@ export class ComplaintActivitiesService implements ComplaintActivities {
     const e = r.event;
     if (!e) return;
     try {
-      await this.dataSource.query(
-        `INSERT INTO complaint_events (complaint_id, seq, tenant_id, at, type, actor, data)
-         SELECT $1, $2, $3, $4, $5, $6, $7::jsonb WHERE EXISTS (SELECT 1 FROM complaints WHERE id = $1 AND tenant_id = $3)
-         ON CONFLICT (complaint_id, seq) DO NOTHING`,
-        [r.complaintId, e.seq, r.tenantId, new Date(e.at), e.type, e.actor, JSON.stringify(e.data)],
-      );
+      // Only on a registered complaint's timeline (rows are never deleted, so the check cannot go stale).
+      const m = this.dataSource.manager;
+      if (!(await m.exists(ComplaintEntity, { where: { id: r.complaintId, tenantId: r.tenantId } }))) return;
+      await m.createQueryBuilder().insert().into(ComplaintEventEntity)
+        .values(asInsertable(timelineRows(r.tenantId, r.complaintId, [e]))).orIgnore().updateEntity(false).execute();
     } catch (err) {
       throw writeFailure(err, { complaintId: r.complaintId, reference: r.reference, step: 'recordProjectionFailure' });
     }
@@ -101,45 +97,17 @@ export class ComplaintActivitiesService implements ComplaintActivities {
 
   /** Timeline events (once each, by seq) and the row's projection (only a newer seq overwrites it). */
   private async applyProjection(m: EntityManager, p: ComplaintProjection): Promise<void> {
-    const s = p.state;
-    const specialReport = s.specialReport ? { ...s.specialReport, submittedAt: iso(s.specialReport.submittedAt) } : null;
-    const deadlines = s.deadlines.map((d) => ({
-      kind: d.kind, round: d.round, dueAt: iso(d.dueAt), metAt: iso(d.metAt), breachedAt: iso(d.breachedAt),
-    }));
-    const overdue = s.deadlines.some((d) => d.breachedAt !== null && d.metAt === null);
-    {
-      await this.insertEvents(m, p);
-      // last_seq guards against an out-of-order retry overwriting a newer projection.
-      await m.query(
-        `UPDATE complaints SET status = $3, round = $4, category = $5, severity = $6, validity = $7, responsibility = $8,
-           assignee_id = $9, resolved_at = $10, closed_at = $11, satisfied = $12, last_callback_method = $13,
-           deadlines = $14::jsonb, overdue = $15, last_seq = $16, special_report = $17::jsonb,
-           calendar_changed_at = COALESCE($18, calendar_changed_at), updated_at = now()
-         WHERE id = $1 AND tenant_id = $2 AND last_seq < $16`,
-        [
-          p.complaintId, p.tenantId, s.status, s.round, s.category, s.severity, s.validity, s.responsibility, s.assigneeId,
-          s.resolvedAt === null ? null : new Date(s.resolvedAt), s.closedAt === null ? null : new Date(s.closedAt),
-          s.satisfied, s.lastCallbackMethod, JSON.stringify(deadlines), overdue, s.seq,
-          specialReport ? JSON.stringify(specialReport) : null,
-          p.events.some((e) => e.type === 'CALENDAR_CHANGED') ? new Date() : null,
-        ],
-      );
+    if (p.events.length > 0) {
+      // ON CONFLICT DO NOTHING: the (complaint_id, seq) primary key makes a retried write a no-op.
+      await m.createQueryBuilder().insert().into(ComplaintEventEntity)
+        .values(asInsertable(timelineRows(p.tenantId, p.complaintId, p.events))).orIgnore().updateEntity(false).execute();
     }
-  }
-
-  private async insertEvents(m: EntityManager, p: ComplaintProjection): Promise<void> {
-    if (p.events.length === 0) return;
-    const values: unknown[] = [];
-    const rows = p.events.map((e, i) => {
-      values.push(p.complaintId, e.seq, p.tenantId, new Date(e.at), e.type, e.actor, JSON.stringify(e.data));
-      const b = i * 7;
-      return `($${b + 1},$${b + 2},$${b + 3},$${b + 4},$${b + 5},$${b + 6},$${b + 7}::jsonb)`;
-    });
-    await m.query(
-      `INSERT INTO complaint_events (complaint_id, seq, tenant_id, at, type, actor, data) VALUES ${rows.join(',')}
-       ON CONFLICT (complaint_id, seq) DO NOTHING`,
-      values,
-    );
+    // last_seq guards against an out-of-order retry overwriting a newer projection.
+    await m.createQueryBuilder().update(ComplaintEntity)
+      .set(complaintProjection(p.state, p.events, new Date()))
+      .where('id = :id AND tenant_id = :t AND last_seq < :seq', { id: p.complaintId, t: p.tenantId, seq: p.state.seq })
+      .updateEntity(false)
+      .execute();
   }
 
   async analyseComplaint(args: { tenantId: string; complaintId: string }): Promise<ComplaintAnalysis> {
