@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { reachedScopes, reachesWholeTenant } from '../../../../libs/domain/src/permissions/permission.util';
-import { BranchEntity, RoleAssignmentEntity, UserEntity } from '../../../../libs/persistence/src/entities';
-import { TenantScopedRepository } from '../../../../libs/persistence/src/tenant-scoped.repository';
+import { PrincipalGrantsRepository } from '../../../../libs/persistence/src/principal-grants.repository';
 import { ForbiddenError, UnauthenticatedError } from '../common/app-error';
 import { InjectDataSource } from '../common/database.provider';
 import { GATEWAY_CONFIG, GatewayConfig } from '../common/gateway.config';
@@ -11,17 +10,13 @@ import { Principal, RoleGrant } from './principal';
 
 @Injectable()
 export class AuthService {
-  private readonly users: TenantScopedRepository<UserEntity>;
-  private readonly grants: TenantScopedRepository<RoleAssignmentEntity>;
-  private readonly branches: TenantScopedRepository<BranchEntity>;
+  private readonly principals: PrincipalGrantsRepository;
 
   constructor(
     @InjectDataSource() ds: DataSource,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {
-    this.users = new TenantScopedRepository(ds, UserEntity);
-    this.grants = new TenantScopedRepository(ds, RoleAssignmentEntity);
-    this.branches = new TenantScopedRepository(ds, BranchEntity);
+    this.principals = new PrincipalGrantsRepository(ds);
   }
 
   /** Verifies the bearer token and loads the caller's roles and reach from the database. */
@@ -36,15 +31,14 @@ export class AuthService {
     }
     if (!claims.tid) throw new UnauthenticatedError('the bearer token names no tenant');
     const tenantId = claims.tid;
-    if (!(await this.users.findOne(tenantId, { id: claims.sub }))) throw new UnauthenticatedError('the token\'s user does not exist');
-    const roles: RoleGrant[] = (await this.grants.find(tenantId, { userId: claims.sub }, { select: { role: true, companyId: true, branchId: true } }))
-      .map((r) => ({ role: r.role, companyId: r.companyId, branchId: r.branchId }));
-    // The reach rule is the permission module's; here only the company grants are expanded to their branches, for queries.
+    // One round trip: this runs on every request.
+    const found = await this.principals.grantsOf(tenantId, claims.sub);
+    if (!found) throw new UnauthenticatedError('the token\'s user does not exist');
+    const roles: RoleGrant[] = found.grants.map((r) => ({ role: r.role, companyId: r.companyId, branchId: r.branchId }));
+    // The reach rule is the permission module's; the query expanded the company grants to their branches.
     const wholeTenant = reachesWholeTenant({ roles });
     const { branchIds: direct, companyIds } = reachedScopes({ roles });
-    const viaCompany = companyIds.length
-      ? (await this.branches.find(tenantId, { companyId: In(companyIds) }, { select: { id: true } })).map((b) => b.id)
-      : [];
+    const viaCompany = found.companyBranchIds;
     return { userId: claims.sub, tenantId, platformAdmin: false, roles, wholeTenant, branchIds: [...new Set([...direct, ...viaCompany])], companyIds };
   }
 }
