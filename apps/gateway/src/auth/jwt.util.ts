@@ -1,3 +1,4 @@
+import { KeyObject, createSecretKey } from 'crypto';
 import * as jwt from 'jsonwebtoken';
 
 /** What a token carries: who, and in which tenant. Roles are never taken from the token. */
@@ -15,6 +16,19 @@ export const MAX_TOKEN_LIFETIME_SECONDS = 30 * 24 * 3600;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+// jsonwebtoken turns a string secret into a key on every verify, first trying (and failing) to read
+// it as a public key: a measurable share of every request's CPU. The key object is made once.
+const secretKeys = new Map<string, KeyObject>();
+function secretKey(secret: string): KeyObject {
+  let key = secretKeys.get(secret);
+  if (!key) {
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    if (secretKeys.size > 16) secretKeys.clear();
+    secretKeys.set(secret, key);
+  }
+  return key;
+}
+
 export function signToken(claims: TokenClaims, secret: string, expiresIn: jwt.SignOptions['expiresIn'] = '12h'): string {
   return jwt.sign(claims, secret, { algorithm: 'HS256', expiresIn, issuer: 'complaint-platform' });
 }
@@ -28,7 +42,7 @@ export type TokenCheck = { ok: true; claims: TokenClaims } | { ok: false; reason
 export function checkToken(token: string, secret: string): TokenCheck {
   let payload: string | jwt.JwtPayload;
   try {
-    payload = jwt.verify(token, secret, { algorithms: ['HS256'], issuer: 'complaint-platform' });
+    payload = jwt.verify(token, secretKey(secret), { algorithms: ['HS256'], issuer: 'complaint-platform' });
   } catch (err) {
     return { ok: false, reason: err instanceof jwt.TokenExpiredError ? 'the bearer token has expired' : 'the bearer token is invalid' };
   }
