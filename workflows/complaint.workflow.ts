@@ -5,7 +5,7 @@ import {
 } from '@temporalio/workflow';
 // Relative imports only: path aliases do not resolve inside the workflow bundle.
 import {
-  ComplaintCommand, LifecycleEffect, LifecyclePatches, ReduceResult, StaffCommand, initialComplaintState, readyToClose, reduce,
+  ComplaintCommand, LifecycleEffect, LifecyclePatches, ReduceResult, StaffCommand, initialComplaintState, isOpenDeadline, readyToClose, reduce,
   staffActionRefusal,
 } from '../libs/domain/src/lifecycle/complaint.reducer';
 import { ComplaintAction, isTerminal } from '../libs/domain/src/lifecycle/lifecycle.util';
@@ -289,7 +289,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   const maxHistory = input.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
   let reportRequested = state.status === 'ANALYSIS_PENDING';
   const historyFull = (): boolean => workflowInfo().historyLength > maxHistory || workflowInfo().continueAsNewSuggested;
-  const openDeadlines = () => state.deadlines.filter((d) => d.metAt === null && d.breachedAt === null);
+  const openDeadlines = () => state.deadlines.filter(isOpenDeadline);
 
   while (!isTerminal(state.status)) {
     if (state.status === 'ANALYSIS_PENDING' && !readyToClose(state) && !reportRequested) {

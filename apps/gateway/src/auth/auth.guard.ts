@@ -9,8 +9,8 @@ const PUBLIC = 'auth:public';
 export const Public = (): MethodDecorator => SetMetadata(PUBLIC, true);
 
 interface GqlContext {
-  reply?: { request?: { headers?: Record<string, string | undefined> } };
-  req?: { headers?: Record<string, string | undefined> };
+  reply?: { request?: { headers: Record<string, string | undefined> } };
+  req?: { headers: Record<string, string | undefined> };
   principal?: Principal;
 }
 
@@ -23,8 +23,8 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const ctx = GqlExecutionContext.create(context).getContext<GqlContext>();
     if (!ctx.principal) {
-      const headers = ctx.reply?.request?.headers ?? ctx.req?.headers ?? {};
-      ctx.principal = await this.auth.authenticate(headers.authorization);
+      // The Fastify request itself: its token was already checked once for the rate limits.
+      ctx.principal = await this.auth.authenticate(ctx.reply?.request ?? ctx.req ?? { headers: {} });
     }
     return true;
   }

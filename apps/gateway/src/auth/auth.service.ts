@@ -5,7 +5,7 @@ import { PrincipalGrantsRepository } from '../../../../libs/persistence/src/prin
 import { ForbiddenError, UnauthenticatedError } from '../common/app-error';
 import { InjectDataSource } from '../common/database.provider';
 import { GATEWAY_CONFIG, GatewayConfig } from '../common/gateway.config';
-import { checkToken } from './jwt.util';
+import { requestToken } from './jwt.util';
 import { Principal, RoleGrant } from './principal';
 
 @Injectable()
@@ -20,10 +20,9 @@ export class AuthService {
   }
 
   /** Verifies the bearer token and loads the caller's roles and reach from the database. */
-  async authenticate(authorization: string | undefined): Promise<Principal> {
-    const match = /^Bearer\s+(.+)$/i.exec(authorization ?? '');
-    if (!match) throw new UnauthenticatedError();
-    const checked = checkToken(match[1].trim(), this.config.jwtSecret);
+  async authenticate(req: { headers: { authorization?: string } }): Promise<Principal> {
+    const checked = requestToken(req, this.config.jwtSecret);
+    if (!checked) throw new UnauthenticatedError();
     if (!checked.ok) throw new UnauthenticatedError(checked.reason);
     const claims = checked.claims;
     if (claims.platformAdmin) {

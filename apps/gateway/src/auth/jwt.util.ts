@@ -62,7 +62,15 @@ export function checkToken(token: string, secret: string): TokenCheck {
   return { ok: true, claims: { sub: payload.sub, tid: payload.tid as string | undefined, platformAdmin: platformAdmin || undefined } };
 }
 
-export function verifyToken(token: string, secret: string): TokenClaims | null {
-  const r = checkToken(token, secret);
-  return r.ok ? r.claims : null;
+const BEARER = /^Bearer\s+(.+)$/i;
+// One check per request: the rate limits (before the body is read) and authentication both need it.
+const checkedRequests = new WeakMap<object, TokenCheck | null>();
+
+/** The request's bearer token, checked once per request; null when it carries none. */
+export function requestToken(req: { headers: { authorization?: string } }, secret: string): TokenCheck | null {
+  if (checkedRequests.has(req)) return checkedRequests.get(req) ?? null;
+  const match = BEARER.exec(req.headers.authorization ?? '');
+  const checked = match ? checkToken(match[1].trim(), secret) : null;
+  checkedRequests.set(req, checked);
+  return checked;
 }

@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
-import { verifyToken } from '../auth/jwt.util';
+import { requestToken } from '../auth/jwt.util';
 import { ErrorCode } from './app-error';
 import { GatewayLimits } from './limits';
 
@@ -21,17 +21,10 @@ interface Caller {
   tenant?: string;
 }
 
-const CALLER = Symbol('rate-limit caller');
-type WithCaller = FastifyRequest & { [CALLER]?: Caller };
-
+/** Who the limits count a request against: the token's subject and tenant (checked once per request). */
 function callerOf(req: FastifyRequest, jwtSecret: string): Caller {
-  const r = req as WithCaller;
-  if (r[CALLER]) return r[CALLER];
-  const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
-  const claims = match ? verifyToken(match[1].trim(), jwtSecret) : null;
-  const caller: Caller = claims ? { user: claims.sub, tenant: claims.tid ?? undefined } : {};
-  r[CALLER] = caller;
-  return caller;
+  const checked = requestToken(req, jwtSecret);
+  return checked?.ok ? { user: checked.claims.sub, tenant: checked.claims.tid ?? undefined } : {};
 }
 
 /**

@@ -105,6 +105,9 @@ export interface LifecycleContext {
 }
 
 /** True for the complaints that are archived only with a special report. */
+/** A deadline neither met nor breached yet: its clock is still running. */
+export const isOpenDeadline = (d: Pick<DeadlineState, 'metAt' | 'breachedAt'>): boolean => d.metAt === null && d.breachedAt === null;
+
 export const isHotOrMajor = (s: Pick<ComplaintState, 'severity'>): boolean => s.severity === 'HOT' || s.severity === 'MAJOR';
 
 /** True when analysis may run and the complaint may close (hot and major ones need their special report first). */
@@ -378,7 +381,7 @@ class Step {
     }
     if (dueAt === null) return;
     // A restart (new round, re-dispatch) replaces the open deadline of the same kind.
-    s.deadlines = s.deadlines.filter((d) => !(d.kind === kind && d.metAt === null && d.breachedAt === null));
+    s.deadlines = s.deadlines.filter((d) => !(d.kind === kind && isOpenDeadline(d)));
     s.deadlines.push({ kind, round: s.round, anchorAt, dueAt, metAt: null, breachedAt: null });
     this.emit('DEADLINE_SET', actor, { kind, dueAt: new Date(dueAt).toISOString(), round: s.round, businessTime: rule.businessTime });
     this.deadlinesChanged = true;
@@ -395,7 +398,7 @@ class Step {
   }
 
   private breachOverdue(now: number): void {
-    for (const d of this.s.deadlines) if (d.metAt === null && d.breachedAt === null && d.dueAt <= now) this.breach(d, now);
+    for (const d of this.s.deadlines) if (isOpenDeadline(d) && d.dueAt <= now) this.breach(d, now);
   }
 
   private meetDeadline(kind: DeadlineKind, actor: string | null): void {
@@ -423,7 +426,7 @@ class Step {
     s.calendar = calendar;
     const moved: Record<string, unknown>[] = [];
     const uncomputable: Record<string, unknown>[] = [];
-    for (const d of s.deadlines.filter((x) => x.metAt === null && x.breachedAt === null)) {
+    for (const d of s.deadlines.filter(isOpenDeadline)) {
       const { dueAt, problem } = this.dueFor(d);
       if (problem || dueAt === null) {
         // Not computable on the new calendar: the deadline keeps its due time, and staff see why.
