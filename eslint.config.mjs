@@ -47,7 +47,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['apps/gateway/src/**/services/**/*.ts', 'apps/gateway/src/**/*.service.ts'],
+    files: ['apps/gateway/src/**/services/**/*.ts', 'apps/gateway/src/**/*.service.ts', 'apps/gateway/src/**/*.resolver.ts'],
     rules: { 'local/no-raw-data-access': 'error' },
   },
 );

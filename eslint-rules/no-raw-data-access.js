@@ -4,14 +4,15 @@
 // (libs/persistence/src/tenant-scoped.repository.ts), which add the tenant to every predicate and
 // refuse an empty one. This rule reports, in the files it is configured for (gateway services):
 // - any call on a TypeORM DataSource, EntityManager, QueryRunner or Repository (raw SQL with
-//   `.query(…)`, `find`, `save`, `createQueryBuilder`, `manager.…`), except `transaction(…)`,
-//   whose callback hands its manager to `repository.withManager(m)`;
+//   `.query(…)`, `find`, `save`, `createQueryBuilder`, `manager.…`, and `transaction(…)`, which
+//   would run without the row-level-security tenant: use `tenantTransaction(ds, tenantId, (m) => …)`
+//   from libs/persistence/src/tenant-transaction.ts and hand `m` to `repository.withManager(m)`);
 // - any `getRepository(…)` or `createQueryBuilder(…)` call, whatever it is called on;
 // - `.query(…)` on a value whose type is unknown (`any`).
 // Type-aware: the receiver's type decides, so `tenantScopedRepository.query(tenantId, 'c')` passes.
 
 const RAW_TYPES = new Set(['DataSource', 'EntityManager', 'QueryRunner', 'Repository', 'TreeRepository', 'MongoRepository']);
-const ALLOWED_ON_RAW = new Set(['transaction']);
+const ALLOWED_ON_RAW = new Set();
 const ALWAYS_REPORTED = new Set(['getRepository', 'createQueryBuilder']);
 
 /** @param {import('typescript').Type} type */
@@ -57,6 +58,7 @@ module.exports = {
     messages: {
       rawCall: 'Do not call {{type}}#{{method}} in a service: go through a TenantScopedRepository (libs/persistence/src/tenant-scoped.repository.ts), adding a typed method there if needed.',
       alwaysReported: 'Do not call {{method}}() in a service: go through a TenantScopedRepository (libs/persistence/src/tenant-scoped.repository.ts).',
+      rawTransaction: 'Do not open a transaction on the DataSource in a service: it has no row-level-security tenant. Use tenantTransaction(ds, tenantId, (m) => …) (libs/persistence/src/tenant-transaction.ts).',
       untypedQuery: 'Do not call .query() on an untyped value in a service: go through a TenantScopedRepository.',
     },
   },
@@ -78,7 +80,8 @@ module.exports = {
         const type = checker.getTypeAtLocation(services.esTreeNodeToTSNodeMap.get(callee.object));
         const raw = typeormClassOf(type, checker);
         if (raw) {
-          if (!ALLOWED_ON_RAW.has(method)) context.report({ node, messageId: 'rawCall', data: { type: raw, method } });
+          if (method === 'transaction') context.report({ node, messageId: 'rawTransaction' });
+          else if (!ALLOWED_ON_RAW.has(method)) context.report({ node, messageId: 'rawCall', data: { type: raw, method } });
           return;
         }
         if (method === 'query' && (type.flags & ts.TypeFlags.Any) !== 0) context.report({ node, messageId: 'untypedQuery' });

@@ -21,8 +21,8 @@ ruleTester.run('no-raw-data-access', rule as never, {
   valid: [
     // The tenant-scoped repository's own query builder and finders.
     `${setup} scoped.query('t1', 'c'); scoped.findOne('t1');`,
-    // A transaction whose callback hands its manager to the repositories.
-    `${setup} void ds.transaction(async (manager) => manager);`,
+    // A tenant transaction (a function taking the data source) whose callback hands its manager to the repositories.
+    `${setup} declare function tenantTransaction(ds: DataSource, t: string, w: (m: EntityManager) => Promise<unknown>): Promise<unknown>; void tenantTransaction(ds, 't1', async (manager) => manager);`,
     // Passing the data source to a repository's constructor is how services get one.
     `${setup} class R { constructor(source: DataSource) { void source; } } new R(ds);`,
     // Other objects' methods of the same names.
@@ -41,5 +41,7 @@ ruleTester.run('no-raw-data-access', rule as never, {
     // A subclass of Repository is one too.
     { code: `${setup} class Mine extends Repository<{ id: string }> {} declare const mine: Mine; void mine.find();`, errors: [{ messageId: 'rawCall' }] },
     { code: `${setup} untyped.query('SELECT 1');`, errors: [{ messageId: 'untypedQuery' }] },
+    // A plain transaction has no row-level-security tenant: every query in it would see no rows.
+    { code: `${setup} void ds.transaction(async (manager) => manager);`, errors: [{ messageId: 'rawTransaction' }] },
   ],
 });

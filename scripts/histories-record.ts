@@ -22,7 +22,8 @@ import { resolveTemporal } from './infra/temporal-cli';
 import { startTemporalDevServer } from './infra/temporal-server';
 import { complaintWorkflowId } from '../workflows/shared/ids';
 import type { ComplaintWorkflowInput } from '../workflows/shared/complaint.types';
-import { dispatchUpdate, followUpUpdate, intakeUpdate } from '../workflows/shared/updates';
+import { tenantSearchAttributes } from '../workflows/shared/search-attributes';
+import { acknowledgeUpdate, calendarChangedSignal, dispatchUpdate, followUpUpdate, intakeUpdate } from '../workflows/shared/updates';
 import { COMPLAINT_FIELDS, Group, SUBMIT, complaintInput, provisionGroup } from '../test/support/fixtures';
 import { Stack, eventually } from '../test/support/stack';
 import { historyToJsonValue } from '../test/support/history-json';
@@ -186,6 +187,7 @@ async function main(): Promise<void> {
       const workflowId = complaintWorkflowId(input.tenantId, input.complaintId);
       const startWorkflowOperation = new WithStartWorkflowOperation('complaintWorkflow', {
         workflowId, taskQueue: stack.taskQueue, args: [input], workflowIdConflictPolicy: 'USE_EXISTING',
+        typedSearchAttributes: tenantSearchAttributes(input.tenantId),
       });
       await client.workflow.executeUpdateWithStart(intakeUpdate, { startWorkflowOperation }).catch(() => undefined);
       return client.workflow.getHandle(workflowId);
@@ -344,13 +346,33 @@ async function main(): Promise<void> {
       await stack.ok(SET_POLICY, { o: { deadlines: deadlines(FAR) } }, met.tokens.headOffice);
     });
 
+    // --- tenant isolation: commands sent for another tenant -------------------------------------------------
+    await scenario('calendar-signal-other-tenant', async () => {
+      const c = await submit(met, 'other-tenant');
+      await staff(met, c).dispatch();
+      const handle = client.workflow.getHandle(c.workflowId);
+      const [{ calendar }] = await stack.db.query(`SELECT calendar FROM branches WHERE id = $1`, [met.branchId]);
+      // As a defect in a sender would address it: another tenant's calendar change is ignored (recorded nothing),
+      // and another tenant's action is rejected by its validator (never enters the history).
+      await handle.signal(calendarChangedSignal, { tenantId: breach.tenantId, calendar: calendar as BranchCalendar, changedBy: breach.headOffice });
+      const refused = await handle.executeUpdate(acknowledgeUpdate, { args: [{ tenantId: breach.tenantId, actorId: breach.handler }] }).then(() => false, () => true);
+      if (!refused) throw new Error('an action sent for another tenant was applied');
+      // The complaint's own tenant: applied.
+      await handle.signal(calendarChangedSignal, { tenantId: met.tenantId, calendar: calendar as BranchCalendar, changedBy: met.headOffice });
+      await untilTimeline(met, c.id, 'CALENDAR_CHANGED', hasEvent('CALENDAR_CHANGED'));
+      const changes = (await get(met, c.id)).timeline.filter((e: TimelineEvent) => e.type === 'CALENDAR_CHANGED').length;
+      if (changes !== 1) throw new Error(`expected one CALENDAR_CHANGED (the own tenant's), found ${changes}`);
+      await staff(met, c).acknowledge();
+      keep('calendar-signal-other-tenant', c.workflowId);
+    });
+
     // --- containment: a write that fails for good, an uncomputable deadline -----------------------------
     await scenario('projection-failed', async () => {
       const c = await submit(met, 'projection-failed');
       await staff(met, c).dispatch();
       const handle = client.workflow.getHandle(c.workflowId);
       // A NUL in a note: PostgreSQL refuses the write for good (the gateway would refuse it first).
-      const refused = await handle.executeUpdate(followUpUpdate, { args: [{ actorId: met.handler, note: 'called the owner\u0000', customerInformed: true }] }).then(() => false, () => true);
+      const refused = await handle.executeUpdate(followUpUpdate, { args: [{ tenantId: met.tenantId, actorId: met.handler, note: 'called the owner\u0000', customerInformed: true }] }).then(() => false, () => true);
       if (!refused) throw new Error('the poisoned follow-up was not refused');
       await staff(met, c).acknowledge();
       await untilTimeline(met, c.id, 'PROJECTION_FAILED', hasEvent('PROJECTION_FAILED'));
@@ -368,7 +390,7 @@ async function main(): Promise<void> {
       const input = await directInput(met, 'uncomputable', (i) => (i.policy.deadlines.CUSTOMER_REPLY = { after: 'P5000000D', businessTime: true }));
       const handle = await directIntake(input);
       await untilTimeline(met, input.complaintId, 'DEADLINE_UNCOMPUTABLE', hasEvent('DEADLINE_UNCOMPUTABLE'));
-      await handle.executeUpdate(dispatchUpdate, { args: [{ actorId: met.dispatcher, assigneeId: met.handler, note: null }] });
+      await handle.executeUpdate(dispatchUpdate, { args: [{ tenantId: met.tenantId, actorId: met.dispatcher, assigneeId: met.handler, note: null }] });
       keep('deadline-uncomputable', handle.workflowId);
     });
 
@@ -377,9 +399,9 @@ async function main(): Promise<void> {
       const input = await directInput(met, 'continue-as-new', (i) => (i.maxHistoryEvents = 30));
       const handle = await directIntake(input);
       const firstRun = (await handle.describe()).runId;
-      await handle.executeUpdate(dispatchUpdate, { args: [{ actorId: met.dispatcher, assigneeId: met.handler, note: null }] });
+      await handle.executeUpdate(dispatchUpdate, { args: [{ tenantId: met.tenantId, actorId: met.dispatcher, assigneeId: met.handler, note: null }] });
       for (let i = 0; i < 20 && (await handle.describe()).runId === firstRun; i++) {
-        await handle.executeUpdate(followUpUpdate, { args: [{ actorId: met.handler, note: `follow-up ${i + 1}`, customerInformed: i % 2 === 0 }] });
+        await handle.executeUpdate(followUpUpdate, { args: [{ tenantId: met.tenantId, actorId: met.handler, note: `follow-up ${i + 1}`, customerInformed: i % 2 === 0 }] });
       }
       if ((await handle.describe()).runId === firstRun) throw new Error('the workflow did not continue as new');
       // The new run carries on: actions after continue-as-new.
@@ -392,7 +414,9 @@ async function main(): Promise<void> {
     // --- weekly review --------------------------------------------------------------------------------------
     await scenario('weekly-review', async () => {
       const workflowId = `weekly-review/${met.tenantId}/histories`;
-      await client.workflow.execute('weeklyReviewWorkflow', { workflowId, taskQueue: stack.taskQueue, args: [{ tenantId: met.tenantId, timezone: 'Asia/Shanghai' }] });
+      await client.workflow.execute('weeklyReviewWorkflow', {
+        workflowId, taskQueue: stack.taskQueue, args: [{ tenantId: met.tenantId, timezone: 'Asia/Shanghai' }], typedSearchAttributes: tenantSearchAttributes(met.tenantId),
+      });
       keep('weekly-review', workflowId);
     });
 

@@ -4,6 +4,7 @@
 // embedded cluster under .data/postgres, it is started for the duration if `npm start` is not
 // running (and reused if it is).
 import { Client } from 'pg';
+import { ensureApplicationLogin } from '../libs/persistence/src/application-role';
 import { runMigrations } from '../libs/persistence/src/data-source';
 import { APP_DATABASE, EMBEDDED_PG_DIR, readRuntimeFacts, redactUrl } from './runtime-config';
 
@@ -13,6 +14,9 @@ const progress = (line: string): void => void process.stderr.write(`[migrate] ${
 async function migrate(url: string): Promise<void> {
   say(`database: ${redactUrl(url)}`);
   const applied = await runMigrations(url);
+  // The services' role may log in (unless APP_DATABASE_URL names a login managed elsewhere).
+  const appUrl = await ensureApplicationLogin(url);
+  say(`application role: ${redactUrl(appUrl)}`);
   if (applied.length) {
     say(`applied ${applied.length} migration(s):`);
     for (const name of applied) say(`  ${name}`);

@@ -51,10 +51,13 @@ async function start(sup: Supervisor, say: Say): Promise<void> {
   const { runMigrations } = await import('../libs/persistence/src/data-source');
   const applied = await runMigrations(databaseUrl);
   say(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
+  // The services connect as the application role, under row-level security (migrations ran as the owner).
+  const { ensureApplicationLogin } = await import('../libs/persistence/src/application-role');
+  const appDatabaseUrl = await ensureApplicationLogin(databaseUrl);
   sup.checkpoint();
 
   const gatewayPort = await choosePort(config.ports.gateway, 'GraphQL gateway', say);
-  const env = startServiceEnv({ databaseUrl, temporalAddress: temporal.address, namespace: temporal.namespace, jwtSecret: secret.secret, port: gatewayPort });
+  const env = startServiceEnv({ databaseUrl: appDatabaseUrl, temporalAddress: temporal.address, namespace: temporal.namespace, jwtSecret: secret.secret, port: gatewayPort });
   say('starting the worker and the gateway…');
   const { graphqlUrl } = await startAppServices(sup, { env });
   sup.checkpoint();

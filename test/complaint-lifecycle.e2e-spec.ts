@@ -113,9 +113,12 @@ describe('a complaint carried through its whole lifecycle over GraphQL', () => {
 
   it('lets only the assignee acknowledge, and only staff dispatch', async () => {
     const { id } = (await stack.ok(SUBMIT, { input: complaintInput(g.branchId, 'life-perm') }, g.tokens.dispatcher)).submitComplaint;
+    // Not dispatched to the handler: not theirs to see (NOT_FOUND); once it is theirs, dispatching is still staff's (FORBIDDEN).
     const byHandler = await stack.gql(act('dispatchComplaint', `id: "${id}", assigneeId: "${g.handler}"`), {}, g.tokens.handler);
-    expect(byHandler.errors?.[0].extensions.code).toBe('FORBIDDEN');
+    expect(byHandler.errors?.[0].extensions.code).toBe('NOT_FOUND');
     await stack.ok(act('dispatchComplaint', `id: "${id}", assigneeId: "${g.handler}"`), {}, g.tokens.dispatcher);
+    const redispatchByHandler = await stack.gql(act('dispatchComplaint', `id: "${id}", assigneeId: "${g.handler}"`), {}, g.tokens.handler);
+    expect(redispatchByHandler.errors?.[0].extensions.code).toBe('FORBIDDEN');
     const byOther = await stack.gql(act('acknowledgeComplaint', `id: "${id}"`), {}, g.tokens.dispatcher);
     expect(byOther.errors?.[0].extensions.code).toBe('FORBIDDEN');
     const outsider = await stack.gql(act('dispatchComplaint', `id: "${id}", assigneeId: "${g.otherBranchManager}"`), {}, g.tokens.dispatcher);

@@ -116,7 +116,7 @@ describe('one complaint’s poison never stops the engine', () => {
     const c = (await stack.ok(SUBMIT, { input: complaintInput(a.branchId, 'a-action', { complainant: { name: NAME, phone: PHONE, unit: '1-101' } }) }, a.tokens.dispatcher)).submitComplaint;
     await stack.ok(act('dispatchComplaint', `id: "${c.id}", assigneeId: "${a.handler}"`), {}, a.tokens.dispatcher);
     const handle = client.workflow.getHandle(c.workflowId as string);
-    const f = await refusal(handle.executeUpdate(followUpUpdate, { args: [{ actorId: a.handler, note: `called ${NAME}\u0000`, customerInformed: true }] }));
+    const f = await refusal(handle.executeUpdate(followUpUpdate, { args: [{ tenantId: a.tenantId, actorId: a.handler, note: `called ${NAME}\u0000`, customerInformed: true }] }));
     expect(f.type).toBe(PROJECTION_FAILED);
     expect(f.message).not.toContain(NAME);
     // The lock is released: the next action answers at once, and the read model matches the workflow.

@@ -19,7 +19,7 @@ async function gatewayProcess(stack: Stack): Promise<{ url: string; child: Child
   const child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'run-ts.js'), path.join(ROOT, 'apps', 'gateway', 'src', 'main.ts')], {
     cwd: ROOT,
     env: {
-      ...process.env, DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: temporalAddress(), TEMPORAL_TASK_QUEUE: stack.taskQueue,
+      ...process.env, DATABASE_URL: stack.appDatabaseUrl, TEMPORAL_ADDRESS: temporalAddress(), TEMPORAL_TASK_QUEUE: stack.taskQueue,
       JWT_SECRET: stack.jwtSecret, PORT: String(port), HOST: '127.0.0.1',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -159,7 +159,7 @@ describe('limits: query complexity, body size, rates, fair sharing, development 
 
   it('puts a statement timeout on the gateway pool', async () => {
     const ds = await gatewayDataSource({
-      port: 0, host: '127.0.0.1', databaseUrl: stack.databaseUrl, temporalAddress: temporalAddress(), namespace: 'default', taskQueue: 'unused',
+      port: 0, host: '127.0.0.1', databaseUrl: stack.appDatabaseUrl, temporalAddress: temporalAddress(), namespace: 'default', taskQueue: 'unused',
       jwtSecret: 'x', actionTimeoutMs: 1000, limits: { statementTimeoutMs: 200 },
     }).initialize();
     try {

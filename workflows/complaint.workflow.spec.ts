@@ -17,7 +17,7 @@ import {
   acknowledgeUpdate, callbackUpdate, dispatchUpdate, followUpUpdate, resolveUpdate, stateQuery, validityUpdate, withdrawUpdate,
 } from './shared/updates';
 import {
-  complaintInput, createEnv, eventually, expectedRow, InputOptions, sleep, USERS, WorkerHarness, WorkflowTestBed,
+  complaintInput, createEnv, eventually, expectedRow, InputOptions, ORG, sleep, USERS, WorkerHarness, WorkflowTestBed,
 } from './test-support/harness';
 
 const DISPATCHER = USERS.dispatcher;
@@ -50,17 +50,17 @@ type Handle = WorkflowHandle<typeof complaintWorkflow>;
 function staff(handle: Handle) {
   return {
     dispatch: (assigneeId: string = HANDLER): Promise<ActionResult> =>
-      handle.executeUpdate(dispatchUpdate, { args: [{ actorId: DISPATCHER, assigneeId, note: null }] }),
-    acknowledge: (): Promise<ActionResult> => handle.executeUpdate(acknowledgeUpdate, { args: [{ actorId: HANDLER }] }),
+      handle.executeUpdate(dispatchUpdate, { args: [{ tenantId: ORG.tenantId, actorId: DISPATCHER, assigneeId, note: null }] }),
+    acknowledge: (): Promise<ActionResult> => handle.executeUpdate(acknowledgeUpdate, { args: [{ tenantId: ORG.tenantId, actorId: HANDLER }] }),
     followUp: (customerInformed: boolean, note = 'called the contractor'): Promise<ActionResult> =>
-      handle.executeUpdate(followUpUpdate, { args: [{ actorId: HANDLER, note, customerInformed }] }),
+      handle.executeUpdate(followUpUpdate, { args: [{ tenantId: ORG.tenantId, actorId: HANDLER, note, customerInformed }] }),
     validity: (): Promise<ActionResult> =>
-      handle.executeUpdate(validityUpdate, { args: [{ actorId: HANDLER, validity: 'VALID', responsibility: 'RESPONSIBLE', reason: 'our lift' }] }),
+      handle.executeUpdate(validityUpdate, { args: [{ tenantId: ORG.tenantId, actorId: HANDLER, validity: 'VALID', responsibility: 'RESPONSIBLE', reason: 'our lift' }] }),
     resolve: (): Promise<ActionResult> =>
-      handle.executeUpdate(resolveUpdate, { args: [{ actorId: HANDLER, resolution: 'lift repaired', customerSigned: true }] }),
+      handle.executeUpdate(resolveUpdate, { args: [{ tenantId: ORG.tenantId, actorId: HANDLER, resolution: 'lift repaired', customerSigned: true }] }),
     callback: (satisfied: boolean, method: CallbackArgs['method'] = 'PHONE'): Promise<ActionResult> =>
-      handle.executeUpdate(callbackUpdate, { args: [{ actorId: CALLBACK_AGENT, method, satisfied, comment: satisfied ? 'thanks' : 'still broken' }] }),
-    withdraw: (): Promise<ActionResult> => handle.executeUpdate(withdrawUpdate, { args: [{ actorId: HANDLER, reason: 'customer withdrew' }] }),
+      handle.executeUpdate(callbackUpdate, { args: [{ tenantId: ORG.tenantId, actorId: CALLBACK_AGENT, method, satisfied, comment: satisfied ? 'thanks' : 'still broken' }] }),
+    withdraw: (): Promise<ActionResult> => handle.executeUpdate(withdrawUpdate, { args: [{ tenantId: ORG.tenantId, actorId: HANDLER, reason: 'customer withdrew' }] }),
   };
 }
 
@@ -423,7 +423,7 @@ describe('complaint workflow (real Temporal server)', () => {
     await act.acknowledge();
     // The gateway's Update id for a client's requestId (RETRY_KEY_UPDATE_PREFIX + a name-based UUID).
     const keyed = (updateId: string, note: string): Promise<ActionResult> =>
-      handle.executeUpdate(followUpUpdate, { args: [{ actorId: HANDLER, note, customerInformed: false }], updateId });
+      handle.executeUpdate(followUpUpdate, { args: [{ tenantId: ORG.tenantId, actorId: HANDLER, note, customerInformed: false }], updateId });
     const first = await keyed('action-retry-across-runs', 'called the owner');
     // Fill the run until it continues as new.
     for (let i = 1; i <= 30; i++) await act.followUp(false, `filler ${i}`);
@@ -438,7 +438,7 @@ describe('complaint workflow (real Temporal server)', () => {
     const keyedEvent = (await timeline(input)).find((e) => e.data.note === 'called the owner');
     expect(keyedEvent?.data.retryKey).toBe('action-retry-across-runs');
     // A one-off id (no client key) is a new action every time.
-    await handle.executeUpdate(followUpUpdate, { args: [{ actorId: HANDLER, note: 'one-off', customerInformed: false }], updateId: 'one-off-1' });
+    await handle.executeUpdate(followUpUpdate, { args: [{ tenantId: ORG.tenantId, actorId: HANDLER, note: 'one-off', customerInformed: false }], updateId: 'one-off-1' });
     const oneOffs = (await timeline(input)).filter((e) => e.data.note === 'one-off');
     expect(oneOffs).toHaveLength(1);
     expect(oneOffs[0].data.retryKey).toBeUndefined();

@@ -1,6 +1,6 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import {
-  ActivityFailure, ApplicationFailure, allHandlersFinished, condition, continueAsNew, patched, proxyActivities, proxyLocalActivities,
+  ActivityFailure, ApplicationFailure, allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities, proxyLocalActivities,
   currentUpdateInfo, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 // Relative imports only: path aliases do not resolve inside the workflow bundle.
@@ -12,8 +12,8 @@ import { ComplaintAction, isTerminal } from '../libs/domain/src/lifecycle/lifecy
 import type { ComplaintActivities } from './shared/complaint.activities.types';
 import {
   ActionBase, ActionResult, CallbackArgs, ComplaintState, ComplaintWorkflowInput, DATA_REJECTED, DispatchArgs,
-  FollowUpArgs, INVALID_TRANSITION, MAX_APPLIED_ACTIONS, PROJECTION_FAILED, RETRY_KEY_UPDATE_PREFIX, REGISTRATION_FAILED, ResolveArgs, SpecialReportArgs, TimelineEventRecord,
-  ValidityArgs, WithdrawArgs,
+  FollowUpArgs, INVALID_TRANSITION, MAX_APPLIED_ACTIONS, PROJECTION_FAILED, RETRY_KEY_UPDATE_PREFIX, REGISTRATION_FAILED, ResolveArgs, SpecialReportArgs,
+  TENANT_MISMATCH, TenantStamped, TimelineEventRecord, ValidityArgs, WithdrawArgs,
 } from './shared/complaint.types';
 import {
   acknowledgeUpdate, calendarChangedSignal, callbackUpdate, dispatchUpdate, followUpUpdate, intakeUpdate, resolveUpdate,
@@ -46,6 +46,8 @@ const PATCH_PROJECTION_FAILURE = 'projection-failure-contained';
 const PATCH_REGISTRATION_FAILURE = 'registration-failure-ends-intake';
 /** Actions applied under a retry key are remembered (across continue-as-new) and a retry returns the first outcome. */
 const PATCH_APPLIED_ACTIONS = 'applied-actions-remembered';
+/** A calendar signal sent for another tenant (or naming none) is ignored. */
+const PATCH_TENANT_CHECKED_SIGNALS = 'tenant-checked-signals';
 
 const DEFAULT_MAX_HISTORY_EVENTS = 2000;
 /** The patch behind each decision the reducer may ask for (it never calls patched() itself). */
@@ -170,6 +172,11 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     if (persist) await commit(persist.step);
   };
 
+  // --- tenant isolation ---------------------------------------------------------------------------
+  // A command names the tenant it was sent for; one that is not this complaint's own is a defect of the
+  // sender (the gateway and the propagation address complaints through the tenant's scope), never applied.
+  const ownTenant = (tenantId: unknown): boolean => tenantId === input.tenantId;
+
   // --- staff actions ---------------------------------------------------------------------------
   const validate = (action: ComplaintAction): void => {
     const refusal = staffActionRefusal(state, action);
@@ -222,9 +229,17 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
       return result;
     });
 
-  function onAction<A extends ActionBase>(def: UpdateDefinition<ActionResult, [A]>, action: ComplaintAction, command: (args: A) => StaffCommand): void {
-    setHandler(def, act<A>(action, command), {
-      validator: (_args: A) => {
+  function onAction<A extends ActionBase>(
+    def: UpdateDefinition<ActionResult, [TenantStamped<A>]>, action: ComplaintAction, command: (args: A) => StaffCommand,
+  ): void {
+    setHandler(def, act<TenantStamped<A>>(action, command), {
+      // Validators run when an update arrives, never on replay: a history holding an action from before
+      // actions carried their tenant replays as it was.
+      validator: (args: TenantStamped<A>) => {
+        // First, before any answer: another tenant's action learns nothing about this complaint.
+        if (!ownTenant(args?.tenantId)) {
+          throw ApplicationFailure.nonRetryable(`The ${action} action was sent for another tenant; refused`, TENANT_MISMATCH);
+        }
         // A retry of an action already applied is answered with its first outcome, whatever the status is now.
         const key = retryKey();
         if (key !== null && applied.has(key)) return;
@@ -251,7 +266,12 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   onAction<SpecialReportArgs>(specialReportUpdate, 'SPECIAL_REPORT', (args) => ({ type: 'SPECIAL_REPORT', args }));
 
   // A calendar declared late (a new holiday, changed hours) moves the deadlines not yet fired.
-  setHandler(calendarChangedSignal, async ({ calendar, changedBy }) => {
+  setHandler(calendarChangedSignal, async ({ tenantId, calendar, changedBy }) => {
+    // Another tenant's calendar never moves this complaint's deadlines: nothing recorded, nothing written.
+    if (patched(PATCH_TENANT_CHECKED_SIGNALS) && !ownTenant(tenantId)) {
+      log.warn('calendarChanged signal for another tenant ignored', { signalTenantId: tenantId ?? null });
+      return;
+    }
     await exclusive(async () => {
       await system({ type: 'CALENDAR_CHANGED', calendar, changedBy });
     });

@@ -11,7 +11,7 @@ import { defaultBranchCalendar } from '../libs/domain/src/calendar/china-holiday
 import { formatLocalDate, parseLocalDate } from '../libs/domain/src/calendar/zoned-time.util';
 import { PROJECTION_FAILED, REGISTRATION_FAILED } from './shared/complaint.types';
 import { acknowledgeUpdate, calendarChangedSignal, dispatchUpdate, followUpUpdate, stateQuery } from './shared/updates';
-import { complaintInput, createEnv, eventually, USERS, WorkerHarness, WorkflowTestBed } from './test-support/harness';
+import { complaintInput, createEnv, eventually, ORG, USERS, WorkerHarness, WorkflowTestBed } from './test-support/harness';
 
 let env: WorkflowTestBed;
 let h: WorkerHarness;
@@ -52,12 +52,12 @@ describe('a write that fails for good', () => {
   it('refuses the action, restores the state, leaves a trace, and the complaint keeps working (actions and timers)', async () => {
     const input = complaintInput({ deadlines: { CUSTOMER_REPLY: { after: 'PT6S', businessTime: false } } });
     const { handle } = await h.intake(input);
-    await handle.executeUpdate(dispatchUpdate, { args: [{ actorId: USERS.dispatcher, assigneeId: USERS.handler, note: null }] });
+    await handle.executeUpdate(dispatchUpdate, { args: [{ tenantId: ORG.tenantId, actorId: USERS.dispatcher, assigneeId: USERS.handler, note: null }] });
     const before = await handle.query(stateQuery);
 
     // The follow-up's note carries a NUL byte: PostgreSQL refuses the write for good (SQLSTATE class 22).
     const refused = await failureOf(
-      handle.executeUpdate(followUpUpdate, { args: [{ actorId: USERS.handler, note: 'told the customer\u0000', customerInformed: true }] }),
+      handle.executeUpdate(followUpUpdate, { args: [{ tenantId: ORG.tenantId, actorId: USERS.handler, note: 'told the customer\u0000', customerInformed: true }] }),
     );
     expect(refused.type).toBe(PROJECTION_FAILED);
     expect(refused.message).toContain('FOLLOW_UP');
@@ -83,7 +83,7 @@ describe('a write that fails for good', () => {
     expect(timeline.map((e) => e.seq)).toEqual(Array.from({ length: after.seq }, (_, i) => i + 1));
 
     // The lock is released: the next action goes through at once.
-    const acked = await handle.executeUpdate(acknowledgeUpdate, { args: [{ actorId: USERS.handler }] });
+    const acked = await handle.executeUpdate(acknowledgeUpdate, { args: [{ tenantId: ORG.tenantId, actorId: USERS.handler }] });
     expect(acked.status).toBe('IN_PROGRESS');
     // The refused follow-up did not meet the customer-reply deadline: its timer still fires.
     const breached = await eventually(async () => {
@@ -92,7 +92,7 @@ describe('a write that fails for good', () => {
     }, 20_000);
     expect(breached.seq).toBeGreaterThan(acked.seq);
     // And a follow-up without the poison is accepted afterwards.
-    const ok = await handle.executeUpdate(followUpUpdate, { args: [{ actorId: USERS.handler, note: 'called back', customerInformed: true }] });
+    const ok = await handle.executeUpdate(followUpUpdate, { args: [{ tenantId: ORG.tenantId, actorId: USERS.handler, note: 'called back', customerInformed: true }] });
     expect(ok.seq).toBeGreaterThan(breached.seq);
     expect((await handle.describe()).status.name).toBe('RUNNING');
     expect((await h.row(input.complaintId))?.seq).toBe(ok.seq);
@@ -131,7 +131,7 @@ describe('an uncomputable deadline', () => {
     const reply = s.deadlines.find((d) => d.kind === 'CUSTOMER_REPLY')!;
     expect(new Date(event!.data.fallbackDueAt as string).getTime()).toBe(reply.dueAt);
     expect(reply.dueAt - reply.anchorAt).toBeLessThanOrEqual(366 * 24 * 3600_000);
-    const dispatched = await handle.executeUpdate(dispatchUpdate, { args: [{ actorId: USERS.dispatcher, assigneeId: USERS.handler, note: null }] });
+    const dispatched = await handle.executeUpdate(dispatchUpdate, { args: [{ tenantId: ORG.tenantId, actorId: USERS.dispatcher, assigneeId: USERS.handler, note: null }] });
     expect(dispatched.status).toBe('DISPATCHED');
   });
 
@@ -139,14 +139,14 @@ describe('an uncomputable deadline', () => {
     const input = complaintInput({ deadlines: { CUSTOMER_REPLY: { after: 'PT2H', businessTime: true } } });
     const { handle } = await h.intake(input);
     const before = (await handle.query(stateQuery)).deadlines.find((d) => d.kind === 'CUSTOMER_REPLY')!;
-    await handle.signal(calendarChangedSignal, { calendar: closedCalendar(), changedBy: USERS.manager });
+    await handle.signal(calendarChangedSignal, { tenantId: ORG.tenantId, calendar: closedCalendar(), changedBy: USERS.manager });
     const event = await eventually(async () => (await h.timeline(input.complaintId)).find((e) => e.type === 'DEADLINE_UNCOMPUTABLE'));
     expect(event.data).toMatchObject({ kind: 'CUSTOMER_REPLY', reason: 'NO_WORKING_TIME', keptDueAt: new Date(before.dueAt).toISOString() });
     expect((await h.timeline(input.complaintId)).map((e) => e.type)).toContain('CALENDAR_CHANGED');
     // Actions still work, and restoring a normal calendar moves deadlines again.
-    const dispatched = await handle.executeUpdate(dispatchUpdate, { args: [{ actorId: USERS.dispatcher, assigneeId: USERS.handler, note: null }] });
+    const dispatched = await handle.executeUpdate(dispatchUpdate, { args: [{ tenantId: ORG.tenantId, actorId: USERS.dispatcher, assigneeId: USERS.handler, note: null }] });
     expect(dispatched.status).toBe('DISPATCHED');
-    await handle.signal(calendarChangedSignal, { calendar: defaultBranchCalendar(), changedBy: USERS.manager });
+    await handle.signal(calendarChangedSignal, { tenantId: ORG.tenantId, calendar: defaultBranchCalendar(), changedBy: USERS.manager });
     await eventually(async () => ((await h.timeline(input.complaintId)).filter((e) => e.type === 'CALENDAR_CHANGED').length === 2 ? true : undefined));
     expect((await handle.describe()).status.name).toBe('RUNNING');
   });

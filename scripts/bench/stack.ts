@@ -39,11 +39,13 @@ export async function startBenchStack(sup: Supervisor, say: Say): Promise<BenchS
   sup.onStop(STOP_ORDER.database, `scratch database ${dbName} (dropped)`, () => dropDatabase(pg.url, dbName));
   const { runMigrations } = await import('../../libs/persistence/src/data-source');
   await runMigrations(databaseUrl);
+  const { ensureApplicationLogin } = await import('../../libs/persistence/src/application-role');
+  const appDatabaseUrl = await ensureApplicationLogin(databaseUrl);
   say(`scratch database ${dbName} migrated; task queue ${taskQueue}`);
   sup.checkpoint();
 
   const port = await choosePort(0, 'bench gateway', say);
-  const env = serviceEnv({ databaseUrl, temporalAddress: temporal.address, namespace: temporal.namespace, jwtSecret, port, taskQueue });
+  const env = serviceEnv({ databaseUrl: appDatabaseUrl, temporalAddress: temporal.address, namespace: temporal.namespace, jwtSecret, port, taskQueue });
   const rss = new RssSampler(200);
   const { worker, gateway, graphqlUrl } = await startAppServices(sup, {
     env, workerEnv: { WORKFLOW_BUNDLE_PATH: bundlePath }, echo: !!process.env.BENCH_VERBOSE,

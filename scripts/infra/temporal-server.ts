@@ -5,6 +5,7 @@ import fs from 'fs';
 import net from 'net';
 import path from 'path';
 import { Connection } from '@temporalio/client';
+import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/shared/search-attributes';
 import { defaultLog, getFreePort, killWhenParentDies, LineTail, Log, sleep } from './process-utils';
 
 export interface StartTemporalDevServerOptions {
@@ -19,6 +20,11 @@ export interface StartTemporalDevServerOptions {
   dbFilename?: string;
   /** Created at start in addition to "default". */
   namespace?: string;
+  /**
+   * Custom search attributes to register (name → CLI type, e.g. `TenantId: 'Keyword'`); default: every one
+   * the workflows set (workflows/shared/search-attributes.ts). A workflow started with an unknown one fails.
+   */
+  searchAttributes?: Readonly<Record<string, string>>;
   /** Extra `--dynamic-config-value` entries (JSON values), merged over our defaults. */
   dynamicConfig?: Record<string, unknown>;
   /** Give up if not serving after this long (default 60 s: 2-core CI boxes are slow to boot it). */
@@ -80,6 +86,7 @@ async function startOnce(opts: StartTemporalDevServerOptions, log: Log): Promise
     args.push('--db-filename', dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
   }
   if (namespace !== 'default') args.push('--namespace', namespace);
+  for (const [name, type] of Object.entries(opts.searchAttributes ?? CUSTOM_SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
   for (const [key, value] of Object.entries({ ...DEFAULT_DYNAMIC_CONFIG, ...opts.dynamicConfig })) {
     args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   }

@@ -16,7 +16,7 @@ let complaints: ComplaintActivitiesService;
 beforeAll(async () => {
   m = await openDatabase('medium_calendar_review');
   org = await insertOrganisation(m.db, { users: ['first-contact'] });
-  complaints = new ComplaintActivitiesService(m.db);
+  complaints = new ComplaintActivitiesService(m.app);
 });
 afterAll(async () => {
   await m?.close();
@@ -51,7 +51,7 @@ describe('openComplaintsPage (keyset paging of a branch’s open complaints)', (
     const stranger = await insertOrganisation(m.db, { branchCode: 'PG01', users: ['x'] });
     await complaint(stranger, stranger.branchId, 'PG01', base);
 
-    const calendar = new CalendarActivitiesService(m.db);
+    const calendar = new CalendarActivitiesService(m.app);
     const seen: string[] = [];
     let after: ComplaintCursor | null = null;
     let pages = 0;
@@ -76,7 +76,7 @@ describe('openComplaintsPage (keyset paging of a branch’s open complaints)', (
   it('ends with next = null on an exactly full last page, and returns nothing for another tenant’s branch', async () => {
     const branchId = await insertBranch(m.db, org, 'PG03');
     for (let i = 0; i < 4; i++) await complaint(org, branchId, 'PG03', Date.parse('2026-03-02T01:00:00Z') + i);
-    const calendar = new CalendarActivitiesService(m.db);
+    const calendar = new CalendarActivitiesService(m.app);
     const first = await calendar.openComplaintsPage({ tenantId: org.tenantId, branchId, after: null, limit: 2, withTotal: false });
     const second = await calendar.openComplaintsPage({ tenantId: org.tenantId, branchId, after: first.next, limit: 2, withTotal: false });
     expect(first.next).not.toBeNull();
@@ -103,7 +103,7 @@ describe('recordWeeklyReview', () => {
     await complaint(o, o.branchId, 'WR01', weekBegan - 86_400_000, 'WITHDRAWN');
     await complaint(org, org.branchId, 'GZ01', weekBegan - 86_400_000); // another tenant
 
-    const reviews = new ReviewActivitiesService(m.db);
+    const reviews = new ReviewActivitiesService(m.app);
     const result = await reviews.recordWeeklyReview({ tenantId: o.tenantId, timezone: 'Asia/Shanghai', at });
     expect(result).toEqual({ weekStart: '2026-03-02', openCount: 3, overdueCount: 1 });
     const rows = await m.db.query(`SELECT week_start::text AS week, open_count, overdue_count, by_branch, complaint_ids FROM weekly_reviews WHERE tenant_id = $1`, [o.tenantId]);

@@ -21,7 +21,7 @@ let service: ComplaintActivitiesService;
 beforeAll(async () => {
   m = await openDatabase('medium_complaint_activities');
   org = await insertOrganisation(m.db, { users: ['first-contact', 'handler'] });
-  service = new ComplaintActivitiesService(m.db);
+  service = new ComplaintActivitiesService(m.app);
 });
 afterAll(async () => {
   await m?.close();

@@ -15,18 +15,24 @@ export { insertBranch, insertOrganisation } from '../support/seed-sql';
 export type { SeededOrganisation } from '../support/seed-sql';
 
 export interface MediumDatabase {
+  /** The owner's connection: seeding and inspecting (row-level security does not apply). */
   db: DataSource;
+  /** The application role's connection, as the gateway and the worker have it (row-level security applies). */
+  app: DataSource;
   url: string;
+  appUrl: string;
   close(): Promise<void>;
 }
 
-/** A fresh migrated database and a DataSource on it. */
+/** A fresh migrated database with a DataSource as its owner and one as the application role. */
 export async function openDatabase(label: string): Promise<MediumDatabase> {
   const database = await createTestDatabase(label);
   const db = await createDataSource(database.url).initialize();
+  const app = await createDataSource(database.appUrl).initialize();
   return {
-    db, url: database.url,
+    db, app, url: database.url, appUrl: database.appUrl,
     close: async () => {
+      await app.destroy();
       await db.destroy();
       await database.drop();
     },

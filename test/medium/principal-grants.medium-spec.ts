@@ -15,7 +15,7 @@ beforeAll(async () => {
   m = await openDatabase('medium_principal_grants');
   a = await insertOrganisation(m.db, { users: ['manager', 'handler', 'nobody'] });
   b = await insertOrganisation(m.db, { users: ['other'] });
-  repo = new PrincipalGrantsRepository(m.db);
+  repo = new PrincipalGrantsRepository(m.app);
 });
 afterAll(async () => {
   await m?.close();

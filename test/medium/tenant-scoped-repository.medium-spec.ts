@@ -17,9 +17,9 @@ beforeAll(async () => {
   m = await openDatabase('medium_tenant_scoped');
   a = await insertOrganisation(m.db, { branchCode: 'TA01', users: ['a-first'] });
   b = await insertOrganisation(m.db, { branchCode: 'TB01', users: ['b-first'] });
-  companies = new TenantScopedRepository(m.db, CompanyEntity);
-  complaints = new TenantScopedRepository(m.db, ComplaintEntity);
-  const activities = new ComplaintActivitiesService(m.db);
+  companies = new TenantScopedRepository(m.app, CompanyEntity);
+  complaints = new TenantScopedRepository(m.app, ComplaintEntity);
+  const activities = new ComplaintActivitiesService(m.app);
   const ra = registerArgs(a, { idempotencyKey: 'same-key' });
   const rb = registerArgs(b, { idempotencyKey: 'same-key' });
   await activities.registerComplaint(ra);
@@ -39,7 +39,7 @@ describe('TenantScopedRepository', () => {
     await expect(attempt(() => companies.find(tenantId))).rejects.toBeInstanceOf(MissingTenantError);
     await expect(attempt(() => companies.findOne(tenantId, { id: a.companyId }))).rejects.toBeInstanceOf(MissingTenantError);
     await expect(attempt(() => companies.count(tenantId))).rejects.toBeInstanceOf(MissingTenantError);
-    expect(() => companies.query(tenantId, 'c')).toThrow(MissingTenantError);
+    await expect(attempt(() => companies.read(tenantId, 'c', (qb) => qb.getMany()))).rejects.toBeInstanceOf(MissingTenantError);
     await expect(attempt(() => companies.insert(tenantId, { id: randomUUID(), name: 'Sneaky', createdAt: new Date() }))).rejects.toBeInstanceOf(MissingTenantError);
     expect(await m.db.query(`SELECT count(*)::int AS n FROM companies WHERE name = 'Sneaky'`)).toEqual([{ n: 0 }]);
   });
@@ -56,7 +56,7 @@ describe('TenantScopedRepository', () => {
     expect(await complaints.findOne(a.tenantId, { id: complaintOfB })).toBeNull();
     expect(await complaints.count(b.tenantId)).toBe(1);
     // The query builder starts from the tenant predicate, and an added OR cannot escape it.
-    const viaBuilder = await complaints.query(a.tenantId, 'c').andWhere('(c.id = :x OR c.id = :y)', { x: complaintOfA, y: complaintOfB }).getMany();
+    const viaBuilder = await complaints.read(a.tenantId, 'c', (qb) => qb.andWhere('(c.id = :x OR c.id = :y)', { x: complaintOfA, y: complaintOfB }).getMany());
     expect(viaBuilder.map((c) => c.id)).toEqual([complaintOfA]);
   });
 

@@ -36,7 +36,10 @@ export class Stack {
   readonly jwtSecret = randomBytes(16).toString('hex');
   readonly taskQueue = `test-${randomBytes(4).toString('hex')}`;
   url = '';
+  /** The owner's URL (seeding and inspecting; row-level security does not apply). */
   databaseUrl = '';
+  /** The application role's URL: what the gateway and the worker connect with (row-level security applies). */
+  appDatabaseUrl = '';
   /** The worker's database URL (by default the same as the gateway's; a test can route it through a proxy). */
   workerDatabaseUrl = '';
   private dropDb: (() => Promise<void>) | null = null;
@@ -62,14 +65,15 @@ export class Stack {
     const s = new Stack();
     const database = await createTestDatabase(label);
     s.databaseUrl = database.url;
+    s.appDatabaseUrl = database.appUrl;
     s.dropDb = database.drop;
     s.db = await createDataSource(s.databaseUrl).initialize();
-    s.workerDatabaseUrl = opts.workerDatabaseUrl?.(s.databaseUrl) ?? s.databaseUrl;
+    s.workerDatabaseUrl = opts.workerDatabaseUrl?.(s.appDatabaseUrl) ?? s.appDatabaseUrl;
     const mode = opts.worker ?? 'in-process';
     if (mode === 'in-process') await s.startWorker();
     if (mode === 'process') await s.startWorkerProcess();
     const config: GatewayConfig = {
-      port: 0, host: '127.0.0.1', databaseUrl: opts.gatewayDatabaseUrl?.(s.databaseUrl) ?? s.databaseUrl,
+      port: 0, host: '127.0.0.1', databaseUrl: opts.gatewayDatabaseUrl?.(s.appDatabaseUrl) ?? s.appDatabaseUrl,
       temporalAddress: temporalAddress(), namespace: 'default',
       taskQueue: s.taskQueue, jwtSecret: s.jwtSecret, actionTimeoutMs: opts.actionTimeoutMs ?? 30_000,
       ...opts.gateway,
@@ -86,7 +90,7 @@ export class Stack {
   /** A second gateway on the same database with some configuration changed (e.g. an unreachable Temporal); returns its URL. */
   async extraGateway(overrides: Partial<GatewayConfig>): Promise<string> {
     const app = await createGateway({
-      port: 0, host: '127.0.0.1', databaseUrl: this.databaseUrl, temporalAddress: temporalAddress(), namespace: 'default',
+      port: 0, host: '127.0.0.1', databaseUrl: this.appDatabaseUrl, temporalAddress: temporalAddress(), namespace: 'default',
       taskQueue: this.taskQueue, jwtSecret: this.jwtSecret, actionTimeoutMs: 30_000, ...overrides,
       limits: { ...UNTHROTTLED, ...overrides.limits },
     });
@@ -96,7 +100,7 @@ export class Stack {
   }
 
   async startWorker(): Promise<void> {
-    const ds = await createDataSource(this.workerDatabaseUrl || this.databaseUrl).initialize();
+    const ds = await createDataSource(this.workerDatabaseUrl || this.appDatabaseUrl).initialize();
     // Only an in-process worker needs the native runtime; installed without one, it would keep Jest from exiting.
     installTemporalRuntime();
     const connection = await NativeConnection.connect({ address: temporalAddress() });
@@ -122,7 +126,7 @@ export class Stack {
     const child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'run-ts.js'), path.join(ROOT, 'apps', 'worker', 'src', 'main.ts')], {
       cwd: ROOT,
       env: {
-        ...process.env, DATABASE_URL: this.workerDatabaseUrl || this.databaseUrl, TEMPORAL_ADDRESS: temporalAddress(), TEMPORAL_TASK_QUEUE: this.taskQueue,
+        ...process.env, DATABASE_URL: this.workerDatabaseUrl || this.appDatabaseUrl, TEMPORAL_ADDRESS: temporalAddress(), TEMPORAL_TASK_QUEUE: this.taskQueue,
         WORKFLOW_BUNDLE_PATH: workflowBundlePath(),
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -57,6 +57,13 @@ export interface ComplaintProjection {
   events: TimelineEventRecord[];
 }
 
+/**
+ * A staff action's arguments as sent to the workflow: the gateway's engine adds the tenant it acts for
+ * (the caller's), and the workflow refuses an action whose tenant is not its own. Optional in the type
+ * only so the actions can be built without it; an action without it is refused.
+ */
+export type TenantStamped<A> = A & { tenantId?: string };
+
 export interface ActionResult {
   complaintId: string;
   status: ComplaintStatus;
@@ -66,6 +73,8 @@ export interface ActionResult {
 /** Failure types the workflow raises for business rule violations (mapped to API codes by the gateway). */
 export const INVALID_TRANSITION = 'INVALID_TRANSITION';
 export const ACTION_FORBIDDEN = 'ACTION_FORBIDDEN';
+/** A command sent for another tenant (or naming none) reached a complaint's workflow: refused, nothing applied. */
+export const TENANT_MISMATCH = 'TENANT_MISMATCH';
 
 /**
  * A staff action whose read-model write failed for good (bad data, a constraint): the workflow

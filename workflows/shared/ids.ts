@@ -10,3 +10,33 @@ export function complaintWorkflowId(tenantId: string, complaintId: string): stri
 export function calendarPropagationWorkflowId(tenantId: string, branchId: string, changeId: string): string {
   return `calendar-propagation/${tenantId}/${branchId}/${changeId}`;
 }
+
+/** The workflow id the tenant's weekly review schedule gives its runs (the server appends each run's time). */
+export function weeklyReviewWorkflowId(tenantId: string): string {
+  return `weekly-review/${tenantId}`;
+}
+
+/** A Temporal Schedule's suffix on the workflow ids it starts: `-` and the scheduled time (RFC 3339, UTC). */
+const SCHEDULED_TIME_SUFFIX = /-\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
+
+/**
+ * The tenant named by one of our workflow ids, or null when the id is not one of ours or is malformed
+ * (an empty segment, a complaint id holding a slash): whoever addresses a workflow can check with it
+ * that the workflow is the caller's tenant's.
+ */
+export function tenantOfWorkflowId(workflowId: string): string | null {
+  const parts = workflowId.split('/');
+  if (parts.some((p) => p === '')) return null;
+  const [kind, tenantId] = parts;
+  switch (kind) {
+    case 'complaint':
+      return parts.length === 3 ? tenantId : null;
+    case 'calendar-propagation':
+      return parts.length === 4 ? tenantId : null;
+    case 'weekly-review':
+      // `weekly-review/<tenant>`, and `weekly-review/<tenant>-<scheduled time>` for a run of the schedule.
+      return parts.length === 2 ? tenantId.replace(SCHEDULED_TIME_SUFFIX, '') || null : null;
+    default:
+      return null;
+  }
+}

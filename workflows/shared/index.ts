@@ -7,3 +7,4 @@ export * from './complaint.activities.types';
 export * from './calendar.activities.types';
 export * from './review.activities.types';
 export * from './schedules';
+export * from './search-attributes';

@@ -1,4 +1,6 @@
 import type { ScheduleOptions } from '@temporalio/client';
+import { weeklyReviewWorkflowId } from './ids';
+import { tenantSearchAttributes } from './search-attributes';
 
 /** The id of a tenant's weekly review schedule. */
 export function weeklyReviewScheduleId(tenantId: string): string {
@@ -20,8 +22,11 @@ export function weeklyReviewScheduleOptions(opts: { tenantId: string; taskQueue:
       workflowType: 'weeklyReviewWorkflow',
       args: [{ tenantId: opts.tenantId, timezone }],
       taskQueue: opts.taskQueue,
-      workflowId: `weekly-review/${opts.tenantId}`,
+      workflowId: weeklyReviewWorkflowId(opts.tenantId),
+      // Each run the schedule starts carries its tenant, like every other workflow.
+      typedSearchAttributes: tenantSearchAttributes(opts.tenantId),
     },
+    typedSearchAttributes: tenantSearchAttributes(opts.tenantId),
     policies: { overlap: 'SKIP', catchupWindow: '1 day' },
   };
 }

@@ -29,6 +29,7 @@ import type {
 } from '../shared/complaint.types';
 import { DATA_REJECTED } from '../shared/complaint.types';
 import { complaintWorkflowId } from '../shared/ids';
+import { tenantSearchAttributes } from '../shared/search-attributes';
 import { intakeUpdate, stateQuery } from '../shared/updates';
 import { createTestDatabase } from '../../test/support/database';
 import { insertOrganisation } from '../../test/support/seed-sql';
@@ -278,19 +279,23 @@ export class WorkflowTestBed {
     readonly db: DataSource,
     readonly readModel: ReadModel,
     private readonly dropDatabase: () => Promise<void>,
+    /** The application role's connection (row-level security applies): what the activities use, as in production. */
+    readonly app: DataSource,
   ) {}
 
   static async create(label: string): Promise<WorkflowTestBed> {
     installTemporalRuntime();
     const database = await createTestDatabase(label);
     const db = await createDataSource(database.url).initialize();
+    const app = await createDataSource(database.appUrl).initialize();
     await insertOrganisation(db, { ...ORG, users: { ...USERS } });
     const env = await TestWorkflowEnvironment.createFromExistingServer({ address: temporalAddress() });
-    return new WorkflowTestBed(env, db, new ReadModel(db), database.drop);
+    return new WorkflowTestBed(env, db, new ReadModel(db), database.drop, app);
   }
 
   async teardown(): Promise<void> {
     await this.env.teardown();
+    await this.app.destroy();
     await this.db.destroy();
     await this.dropDatabase();
   }
@@ -313,7 +318,7 @@ export class WorkerHarness {
   private readonly workflowIds = new Set<string>();
 
   constructor(private readonly bed: WorkflowTestBed) {
-    this.recorder = new ActivityRecorder(new ComplaintActivitiesService(bed.db));
+    this.recorder = new ActivityRecorder(new ComplaintActivitiesService(bed.app));
   }
 
   get client(): Client {
@@ -382,6 +387,7 @@ export class WorkerHarness {
     this.workflowIds.add(workflowId);
     const startWorkflowOperation = new WithStartWorkflowOperation<typeof complaintWorkflow>('complaintWorkflow', {
       workflowId, taskQueue: this.taskQueue, args: [input], workflowIdConflictPolicy: 'USE_EXISTING',
+      typedSearchAttributes: tenantSearchAttributes(input.tenantId),
     });
     const result = await this.client.workflow.executeUpdateWithStart(intakeUpdate, { startWorkflowOperation });
     return { ...result, handle: this.handle(input) };

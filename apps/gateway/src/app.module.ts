@@ -14,6 +14,7 @@ import { JSONScalar } from './common/json.scalar';
 import { CoreModule } from './core.module';
 import { HealthResolver } from './health/health.resolver';
 import { OrganisationModule } from './organisation/organisation.module';
+import { AuditModule } from './audit/audit.module';
 import './common/enums.graphql';
 
 @Module({})
@@ -49,6 +50,7 @@ export class AppModule {
         PolicyModule,
         CalendarModule,
         ReportsModule,
+        AuditModule,
       ],
       providers: [HealthResolver],
     };

@@ -6,6 +6,7 @@ import { GatewayConfig } from './common/gateway.config';
 import { installGraphqlHttp } from './common/graphql-http';
 import { resolveLimits } from './common/limits';
 import { installRateLimits } from './common/rate-limit';
+import { tokenVerifierFor } from './auth/token-verifier';
 import { InputValidationPipe } from './common/validation.pipe';
 
 const GRAPHQL_PATH = '/graphql';
@@ -29,7 +30,8 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
     if (closing) reply.header('connection', 'close');
   });
   // Rate limits and the per-tenant concurrency limit, then GraphQL-over-HTTP request checks and media types.
-  await installRateLimits(fastify, { path: GRAPHQL_PATH, jwtSecret: config.jwtSecret, limits });
+  // One token verifier per gateway (identity providers' key sets cached): built here, so a bad configuration stops the start.
+  await installRateLimits(fastify, { path: GRAPHQL_PATH, tokens: tokenVerifierFor(config), limits });
   installGraphqlHttp(fastify, { path: GRAPHQL_PATH, maxQueryChars: limits.maxQueryChars });
   app.enableShutdownHooks();
   return app;

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NativeConnection } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import { DataSource } from 'typeorm';
+import { ensureCustomSearchAttributes } from '../../../libs/temporal-client/src/search-attributes';
 import { ensureWeeklyReviewSchedule } from '../../../libs/temporal-client/src/weekly-review.schedule';
 import { CalendarActivitiesService } from './activities/calendar.activities';
 import { ComplaintActivitiesService } from './activities/complaint.activities';
@@ -38,7 +39,14 @@ async function ensureSchedules(ds: DataSource, address: string, namespace: strin
   const connection = await Connection.connect({ address });
   try {
     const client = new Client({ connection, namespace });
-    const tenants: { id: string }[] = await ds.query(`SELECT id FROM tenants`);
+    try {
+      const created = await ensureCustomSearchAttributes(connection, namespace);
+      if (created.length) console.log(`worker: search attribute(s) ${created.join(', ')} registered in namespace ${namespace}`);
+    } catch (err) {
+      console.error(`worker: could not check the TenantId search attribute (${(err as Error).message}); create it: temporal operator search-attribute create --name TenantId --type Keyword -n ${namespace}`);
+    }
+    // The one cross-tenant read: tenant ids only, through a SECURITY DEFINER function (row-level security hides the rows).
+    const tenants: { id: string }[] = await ds.query(`SELECT id FROM platform_tenant_ids() AS id`);
     for (const t of tenants) await ensureWeeklyReviewSchedule(client, { tenantId: t.id, taskQueue });
   } finally {
     await connection.close();

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { assertRowSecurityApplies } from '../../../libs/persistence/src/application-role';
 import { createDataSource } from '../../../libs/persistence/src/data-source';
 import { CalendarActivitiesService } from './activities/calendar.activities';
 import { ComplaintActivitiesService } from './activities/complaint.activities';
@@ -13,7 +14,11 @@ export const DATA_SOURCE = Symbol('DATA_SOURCE');
   providers: [
     {
       provide: DATA_SOURCE,
-      useFactory: async (): Promise<DataSource> => createDataSource(workerConfig().databaseUrl).initialize(),
+      useFactory: async (): Promise<DataSource> => {
+        const ds = await createDataSource(workerConfig().databaseUrl).initialize();
+        await assertRowSecurityApplies(ds);
+        return ds;
+      },
     },
     {
       provide: ComplaintActivitiesService,

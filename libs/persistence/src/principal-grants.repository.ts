@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import type { Role } from '../../domain/src/enums';
-import { MissingTenantError } from './tenant-scoped.repository';
+import { tenantTransaction } from './tenant-transaction';
 
 /** A user's role grants, and the branches of the companies their company grants name. */
 export interface UserGrants {
@@ -17,8 +17,7 @@ export class PrincipalGrantsRepository {
   constructor(private readonly ds: DataSource) {}
 
   async grantsOf(tenantId: string, userId: string): Promise<UserGrants | null> {
-    if (typeof tenantId !== 'string' || tenantId.trim() === '') throw new MissingTenantError();
-    const rows: { grants: UserGrants['grants'] | null; company_branch_ids: string[] | null }[] = await this.ds.query(
+    const rows: { grants: UserGrants['grants'] | null; company_branch_ids: string[] | null }[] = await tenantTransaction(this.ds, tenantId, (m) => m.query(
       `SELECT
          (SELECT json_agg(json_build_object('role', ra.role, 'companyId', ra.company_id, 'branchId', ra.branch_id))
             FROM role_assignments ra WHERE ra.tenant_id = u.tenant_id AND ra.user_id = u.id) AS grants,
@@ -26,9 +25,9 @@ export class PrincipalGrantsRepository {
             WHERE b.tenant_id = u.tenant_id AND b.company_id IN (
               SELECT ra.company_id FROM role_assignments ra
                WHERE ra.tenant_id = u.tenant_id AND ra.user_id = u.id AND ra.company_id IS NOT NULL AND ra.branch_id IS NULL)) AS company_branch_ids
-       FROM users u WHERE u.id = $1 AND u.tenant_id = $2`,
+       FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = $1 AND u.tenant_id = $2`,
       [userId, tenantId],
-    );
+    ));
     if (rows.length === 0) return null;
     return { grants: rows[0].grants ?? [], companyBranchIds: rows[0].company_branch_ids ?? [] };
   }

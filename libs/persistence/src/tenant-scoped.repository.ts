@@ -1,38 +1,32 @@
 import {
-  DataSource, EntityManager, EntityTarget, FindManyOptions, FindOptionsWhere, ObjectLiteral, Repository,
+  EntityManager, EntityTarget, FindManyOptions, FindOptionsWhere, ObjectLiteral, Repository, SelectQueryBuilder,
 } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { TenantEntity } from './entities/tenant.entity';
+import { TenantSource, inTenant, requireTenant } from './tenant-transaction';
 
-export class MissingTenantError extends Error {
-  constructor() {
-    super('a tenant id is required for every tenant-owned query');
-  }
-}
+export { MissingTenantError } from './tenant-transaction';
 
-function requireTenant(tenantId: string): void {
-  // An empty tenant id would silently drop the tenant predicate and widen the query to every group.
-  if (typeof tenantId !== 'string' || tenantId.trim() === '') throw new MissingTenantError();
-}
-
-/** Where repositories read and write: the data source, or a transaction's entity manager. */
-export type DataSourceOrManager = DataSource | EntityManager;
+/** Where repositories read and write: the data source, or a tenant transaction's entity manager. */
+export type DataSourceOrManager = TenantSource;
 
 /**
- * A repository whose every call takes the tenant id first and adds it to the predicate,
- * so a service cannot forget tenancy. Entities must have a `tenantId` property.
- * Services reach tenant tables only through these (a lint rule, `local/no-raw-data-access`, says so).
+ * A repository whose every call takes the tenant id first, adds it to the predicate and runs in a
+ * transaction whose row-level-security tenant is that id (`tenantTransaction`), so a service can
+ * neither forget tenancy nor reach another tenant's rows if a predicate were wrong. Entities must
+ * have a `tenantId` property. Services reach tenant tables only through these (a lint rule,
+ * `local/no-raw-data-access`, says so).
  */
 export class TenantScopedRepository<T extends ObjectLiteral & { tenantId: string }> {
-  private readonly repo: Repository<T>;
+  constructor(private readonly source: TenantSource, private readonly target: EntityTarget<T>) {}
 
-  constructor(source: DataSourceOrManager, private readonly target: EntityTarget<T>) {
-    this.repo = source.getRepository(target);
-  }
-
-  /** The same repository inside a transaction (`ds.transaction((m) => repo.withManager(m)…)`). */
+  /** The same repository inside a tenant transaction (`tenantTransaction(ds, t, (m) => repo.withManager(m)…)`). */
   withManager(manager: EntityManager): TenantScopedRepository<T> {
     return new TenantScopedRepository(manager, this.target);
+  }
+
+  private run<R>(tenantId: string, work: (repo: Repository<T>) => Promise<R>): Promise<R> {
+    return inTenant(this.source, tenantId, (m) => work(m.getRepository(this.target)));
   }
 
   private scoped(tenantId: string, where: FindOptionsWhere<T> | FindOptionsWhere<T>[] = {}): FindOptionsWhere<T>[] {
@@ -46,35 +40,40 @@ export class TenantScopedRepository<T extends ObjectLiteral & { tenantId: string
   }
 
   findOne(tenantId: string, where: FindOptionsWhere<T>): Promise<T | null> {
-    return this.repo.findOne({ where: this.scoped(tenantId, where) });
+    const scoped = this.scoped(tenantId, where);
+    return this.run(tenantId, (repo) => repo.findOne({ where: scoped }));
   }
 
   find(tenantId: string, where: FindOptionsWhere<T> | FindOptionsWhere<T>[] = {}, options: Omit<FindManyOptions<T>, 'where'> = {}): Promise<T[]> {
-    return this.repo.find({ ...options, where: this.scoped(tenantId, where) });
+    const scoped = this.scoped(tenantId, where);
+    return this.run(tenantId, (repo) => repo.find({ ...options, where: scoped }));
   }
 
   count(tenantId: string, where: FindOptionsWhere<T> = {}): Promise<number> {
-    return this.repo.count({ where: this.scoped(tenantId, where) });
+    const scoped = this.scoped(tenantId, where);
+    return this.run(tenantId, (repo) => repo.count({ where: scoped }));
   }
 
-  async insert(tenantId: string, entity: Omit<T, 'tenantId'> & Partial<Pick<T, 'tenantId'>>): Promise<T> {
+  insert(tenantId: string, entity: Omit<T, 'tenantId'> & Partial<Pick<T, 'tenantId'>>): Promise<T> {
     requireTenant(tenantId);
-    const row = this.repo.create({ ...entity, tenantId } as unknown as T);
-    return this.repo.save(row);
+    return this.run(tenantId, (repo) => repo.save(repo.create({ ...entity, tenantId } as unknown as T)));
   }
 
   /** Updates the tenant's rows matching `where`; returns how many changed. */
   async update(tenantId: string, where: FindOptionsWhere<T>, patch: QueryDeepPartialEntity<Omit<T, 'tenantId'>>): Promise<number> {
     const [scoped] = this.scoped(tenantId, where);
     if ('tenantId' in patch) throw new Error('a row never moves to another tenant');
-    const result = await this.repo.update(scoped, patch as QueryDeepPartialEntity<T>);
+    const result = await this.run(tenantId, (repo) => repo.update(scoped, patch as QueryDeepPartialEntity<T>));
     return result.affected ?? 0;
   }
 
-  /** A query builder pre-filtered by tenant, aliased as `alias`. */
-  query(tenantId: string, alias: string) {
+  /**
+   * A query of the tenant's rows: `build` receives a query builder pre-filtered by tenant (aliased
+   * `alias`), adds to it and executes it; it runs inside the tenant transaction.
+   */
+  read<R>(tenantId: string, alias: string, build: (qb: SelectQueryBuilder<T>) => Promise<R>): Promise<R> {
     requireTenant(tenantId);
-    return this.repo.createQueryBuilder(alias).where(`${alias}.tenantId = :tenantId`, { tenantId });
+    return this.run(tenantId, (repo) => build(repo.createQueryBuilder(alias).where(`${alias}.tenantId = :tenantId`, { tenantId })));
   }
 }
 
@@ -83,34 +82,30 @@ export class TenantScopedRepository<T extends ObjectLiteral & { tenantId: string
  * that id first and refuses an empty one, like the scoped repositories.
  */
 export class TenantRecordRepository {
-  private readonly repo: Repository<TenantEntity>;
-
-  constructor(source: DataSourceOrManager) {
-    this.repo = source.getRepository(TenantEntity);
-  }
+  constructor(private readonly source: TenantSource) {}
 
   withManager(manager: EntityManager): TenantRecordRepository {
     return new TenantRecordRepository(manager);
   }
 
+  private run<R>(tenantId: string, work: (repo: Repository<TenantEntity>) => Promise<R>): Promise<R> {
+    return inTenant(this.source, tenantId, (m) => work(m.getRepository(TenantEntity)));
+  }
+
   findOne(tenantId: string): Promise<TenantEntity | null> {
-    requireTenant(tenantId);
-    return this.repo.findOneBy({ id: tenantId });
+    return this.run(tenantId, (repo) => repo.findOneBy({ id: tenantId }));
   }
 
   /** The tenant's row, locked until the transaction ends (use inside `withManager`). */
   findOneForUpdate(tenantId: string): Promise<TenantEntity | null> {
-    requireTenant(tenantId);
-    return this.repo.findOne({ where: { id: tenantId }, lock: { mode: 'pessimistic_write' } });
+    return this.run(tenantId, (repo) => repo.findOne({ where: { id: tenantId }, lock: { mode: 'pessimistic_write' } }));
   }
 
-  async insert(tenantId: string, row: Omit<TenantEntity, 'id' | 'createdAt'>): Promise<TenantEntity> {
-    requireTenant(tenantId);
-    return this.repo.save(this.repo.create({ ...row, id: tenantId }));
+  insert(tenantId: string, row: Omit<TenantEntity, 'id' | 'createdAt'>): Promise<TenantEntity> {
+    return this.run(tenantId, (repo) => repo.save(repo.create({ ...row, id: tenantId })));
   }
 
   async update(tenantId: string, patch: Partial<Pick<TenantEntity, 'name' | 'currentPolicyVersion'>>): Promise<void> {
-    requireTenant(tenantId);
-    await this.repo.update({ id: tenantId }, patch);
+    await this.run(tenantId, (repo) => repo.update({ id: tenantId }, patch));
   }
 }

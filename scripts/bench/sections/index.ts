@@ -7,6 +7,7 @@ import { listSection } from './list';
 import { limitsCostSection } from './limits-cost';
 import { memorySection } from './memory';
 import { noisyNeighbourSection } from './noisy-neighbour';
+import { rlsCostSection } from './rls-cost';
 import { timersSection } from './timers';
 
-export const SECTIONS: BenchSection[] = [calendarSection, intakeSection, listSection, limitsCostSection, timersSection, noisyNeighbourSection, memorySection];
+export const SECTIONS: BenchSection[] = [calendarSection, intakeSection, listSection, rlsCostSection, limitsCostSection, timersSection, noisyNeighbourSection, memorySection];

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { reachedScopes, reachesWholeTenant } from '../../../../libs/domain/src/permissions/permission.util';
+import { complaintScope, organisationScope } from '../../../../libs/domain/src/permissions/permission.util';
 import { PrincipalGrantsRepository } from '../../../../libs/persistence/src/principal-grants.repository';
-import { ForbiddenError, UnauthenticatedError } from '../common/app-error';
+import { ForbiddenError, UnauthenticatedError, UnavailableError } from '../common/app-error';
 import { InjectDataSource } from '../common/database.provider';
 import { GATEWAY_CONFIG, GatewayConfig } from '../common/gateway.config';
 import { requestToken } from './jwt.util';
+import { tokenVerifierFor } from './token-verifier';
 import { Principal, RoleGrant } from './principal';
 
 @Injectable()
@@ -21,12 +22,13 @@ export class AuthService {
 
   /** Verifies the bearer token and loads the caller's roles and reach from the database. */
   async authenticate(req: { headers: { authorization?: string } }): Promise<Principal> {
-    const checked = requestToken(req, this.config.jwtSecret);
+    const checked = await requestToken(req, tokenVerifierFor(this.config));
     if (!checked) throw new UnauthenticatedError();
-    if (!checked.ok) throw new UnauthenticatedError(checked.reason);
+    if (!checked.ok) throw checked.unavailable ? new UnavailableError(checked.reason) : new UnauthenticatedError(checked.reason);
     const claims = checked.claims;
     if (claims.platformAdmin) {
-      return { userId: claims.sub, tenantId: null, platformAdmin: true, roles: [{ role: 'PLATFORM_ADMIN', companyId: null, branchId: null }], wholeTenant: false, branchIds: [], companyIds: [] };
+      const roles: RoleGrant[] = [{ role: 'PLATFORM_ADMIN', companyId: null, branchId: null }];
+      return { userId: claims.sub, tenantId: null, platformAdmin: true, roles, ...organisationScope({ roles }), complaintScope: complaintScope({ roles }) };
     }
     if (!claims.tid) throw new UnauthenticatedError('the bearer token names no tenant');
     const tenantId = claims.tid;
@@ -34,11 +36,13 @@ export class AuthService {
     const found = await this.principals.grantsOf(tenantId, claims.sub);
     if (!found) throw new UnauthenticatedError('the token\'s user does not exist');
     const roles: RoleGrant[] = found.grants.map((r) => ({ role: r.role, companyId: r.companyId, branchId: r.branchId }));
-    // The reach rule is the permission module's; the query expanded the company grants to their branches.
-    const wholeTenant = reachesWholeTenant({ roles });
-    const { branchIds: direct, companyIds } = reachedScopes({ roles });
+    // The reach rules are the permission module's; the query expanded the company grants to their branches.
+    const { wholeTenant, branchIds: direct, companyIds } = organisationScope({ roles });
     const viaCompany = found.companyBranchIds;
-    return { userId: claims.sub, tenantId, platformAdmin: false, roles, wholeTenant, branchIds: [...new Set([...direct, ...viaCompany])], companyIds };
+    return {
+      userId: claims.sub, tenantId, platformAdmin: false, roles, wholeTenant, branchIds: [...new Set([...direct, ...viaCompany])], companyIds,
+      complaintScope: complaintScope({ roles }),
+    };
   }
 }
 

@@ -1,5 +1,7 @@
 import { KeyObject, createSecretKey } from 'crypto';
 import * as jwt from 'jsonwebtoken';
+import { DEVELOPMENT_ISSUER } from '../common/gateway.config';
+import type { TokenVerifier } from './token-verifier';
 
 /** What a token carries: who, and in which tenant. Roles are never taken from the token. */
 export interface TokenClaims {
@@ -29,20 +31,22 @@ function secretKey(secret: string): KeyObject {
   return key;
 }
 
+/** A development token (HS256, issuer `complaint-platform`): accepted only by a gateway with the same JWT_SECRET. */
 export function signToken(claims: TokenClaims, secret: string, expiresIn: jwt.SignOptions['expiresIn'] = '12h'): string {
-  return jwt.sign(claims, secret, { algorithm: 'HS256', expiresIn, issuer: 'complaint-platform' });
+  return jwt.sign(claims, secret, { algorithm: 'HS256', expiresIn, issuer: DEVELOPMENT_ISSUER });
 }
 
-export type TokenCheck = { ok: true; claims: TokenClaims } | { ok: false; reason: string };
+/** A refusal is `unavailable` when the token could not be checked (its identity provider's keys are out of reach): retry. */
+export type TokenCheck = { ok: true; claims: TokenClaims } | { ok: false; reason: string; unavailable?: boolean };
 
 /**
- * Verifies signature, issuer and expiry, and the claims' shape: `exp` is required and at most
+ * Checks a development token (HS256 with JWT_SECRET). Verifies signature, issuer and expiry, and the claims' shape: `exp` is required and at most
  * MAX_TOKEN_LIFETIME_SECONDS after `iat`; `sub` and `tid` are UUIDs (ids that reach SQL as such).
  */
 export function checkToken(token: string, secret: string): TokenCheck {
   let payload: string | jwt.JwtPayload;
   try {
-    payload = jwt.verify(token, secretKey(secret), { algorithms: ['HS256'], issuer: 'complaint-platform' });
+    payload = jwt.verify(token, secretKey(secret), { algorithms: ['HS256'], issuer: DEVELOPMENT_ISSUER });
   } catch (err) {
     return { ok: false, reason: err instanceof jwt.TokenExpiredError ? 'the bearer token has expired' : 'the bearer token is invalid' };
   }
@@ -64,13 +68,16 @@ export function checkToken(token: string, secret: string): TokenCheck {
 
 const BEARER = /^Bearer\s+(.+)$/i;
 // One check per request: the rate limits (before the body is read) and authentication both need it.
-const checkedRequests = new WeakMap<object, TokenCheck | null>();
+// The promise is kept, so a second caller waits for the first check instead of starting another.
+const checkedRequests = new WeakMap<object, Promise<TokenCheck | null>>();
 
 /** The request's bearer token, checked once per request; null when it carries none. */
-export function requestToken(req: { headers: { authorization?: string } }, secret: string): TokenCheck | null {
-  if (checkedRequests.has(req)) return checkedRequests.get(req) ?? null;
-  const match = BEARER.exec(req.headers.authorization ?? '');
-  const checked = match ? checkToken(match[1].trim(), secret) : null;
-  checkedRequests.set(req, checked);
+export function requestToken(req: { headers: { authorization?: string } }, tokens: TokenVerifier): Promise<TokenCheck | null> {
+  let checked = checkedRequests.get(req);
+  if (!checked) {
+    const match = BEARER.exec(req.headers.authorization ?? '');
+    checked = match ? tokens.verify(match[1].trim()) : Promise.resolve(null);
+    checkedRequests.set(req, checked);
+  }
   return checked;
 }

@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { assertRowSecurityApplies } from '../../../../libs/persistence/src/application-role';
 import { createDataSource, dataSourceOptions } from '../../../../libs/persistence/src/data-source';
 import { GATEWAY_CONFIG, GatewayConfig } from './gateway.config';
 import { resolveLimits } from './limits';
@@ -23,5 +24,14 @@ export function gatewayDataSource(config: GatewayConfig): DataSource {
 export const databaseProvider = {
   provide: DATA_SOURCE,
   inject: [GATEWAY_CONFIG],
-  useFactory: async (config: GatewayConfig): Promise<DataSource> => gatewayDataSource(config).initialize(),
+  useFactory: async (config: GatewayConfig): Promise<DataSource> => {
+    const ds = await gatewayDataSource(config).initialize();
+    try {
+      await assertRowSecurityApplies(ds, config.allowRowSecurityBypass === true);
+    } catch (err) {
+      await ds.destroy();
+      throw err;
+    }
+    return ds;
+  },
 };

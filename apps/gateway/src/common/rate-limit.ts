@@ -2,13 +2,14 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { requestToken } from '../auth/jwt.util';
+import type { TokenVerifier } from '../auth/token-verifier';
 import { ErrorCode } from './app-error';
 import { GatewayLimits } from './limits';
 
 /**
  * Rate limits (per user, per tenant, per IP without a token) and a per-tenant concurrency limit
  * on the GraphQL route. The token is verified here only to key the limits on its subject and
- * tenant (an HMAC, cheap); authentication proper happens in the AuthGuard.
+ * tenant; the AuthGuard reuses that one check (requestToken) and loads the roles.
  */
 
 /** A RATE_LIMITED error: HTTP 429, `retry-after` header, `extensions.retryAfter` in seconds. */
@@ -22,8 +23,8 @@ interface Caller {
 }
 
 /** Who the limits count a request against: the token's subject and tenant (checked once per request). */
-function callerOf(req: FastifyRequest, jwtSecret: string): Caller {
-  const checked = requestToken(req, jwtSecret);
+async function callerOf(req: FastifyRequest, tokens: TokenVerifier): Promise<Caller> {
+  const checked = await requestToken(req, tokens);
   return checked?.ok ? { user: checked.claims.sub, tenant: checked.claims.tid ?? undefined } : {};
 }
 
@@ -88,11 +89,11 @@ export class KeyedConcurrencyLimiter {
   }
 }
 
-export async function installRateLimits(fastify: FastifyInstance, opts: { path: string; jwtSecret: string; limits: GatewayLimits }): Promise<void> {
+export async function installRateLimits(fastify: FastifyInstance, opts: { path: string; tokens: TokenVerifier; limits: GatewayLimits }): Promise<void> {
   const { limits } = opts;
   await fastify.register(rateLimit, { global: false });
-  const perUser = fastify.createRateLimit({ max: limits.userPerMinute, timeWindow: 60_000, keyGenerator: (req) => `user:${callerOf(req, opts.jwtSecret).user}` });
-  const perTenant = fastify.createRateLimit({ max: limits.tenantPerMinute, timeWindow: 60_000, keyGenerator: (req) => `tenant:${callerOf(req, opts.jwtSecret).tenant}` });
+  const perUser = fastify.createRateLimit({ max: limits.userPerMinute, timeWindow: 60_000, keyGenerator: async (req) => `user:${(await callerOf(req, opts.tokens)).user}` });
+  const perTenant = fastify.createRateLimit({ max: limits.tenantPerMinute, timeWindow: 60_000, keyGenerator: async (req) => `tenant:${(await callerOf(req, opts.tokens)).tenant}` });
   const perIp = fastify.createRateLimit({ max: limits.anonymousPerMinute, timeWindow: 60_000, keyGenerator: (req) => `ip:${req.ip}` });
   const concurrency = new KeyedConcurrencyLimiter(limits.tenantConcurrency, limits.tenantQueue, limits.tenantQueueWaitMs);
   const isGraphqlRoute = (req: FastifyRequest): boolean => req.routeOptions.url === opts.path;
@@ -105,7 +106,7 @@ export async function installRateLimits(fastify: FastifyInstance, opts: { path: 
   // Before the body is read: a caller over its rate costs no parsing.
   fastify.addHook('onRequest', async (req, reply) => {
     if (!isGraphqlRoute(req)) return;
-    const caller = callerOf(req, opts.jwtSecret);
+    const caller = await callerOf(req, opts.tokens);
     const checks: { limiter: typeof perUser; what: string }[] = caller.user
       ? [{ limiter: perUser, what: `this user's limit of ${limits.userPerMinute} requests per minute` }]
       : [{ limiter: perIp, what: `the limit of ${limits.anonymousPerMinute} requests per minute without a token` }];
@@ -119,7 +120,7 @@ export async function installRateLimits(fastify: FastifyInstance, opts: { path: 
   // Just before execution: at most `tenantConcurrency` requests of one tenant run at once.
   fastify.addHook('preHandler', async (req, reply) => {
     if (!isGraphqlRoute(req)) return;
-    const tenant = callerOf(req, opts.jwtSecret).tenant;
+    const tenant = (await callerOf(req, opts.tokens)).tenant;
     if (!tenant) return;
     const release = await concurrency.acquire(tenant);
     if (!release) {

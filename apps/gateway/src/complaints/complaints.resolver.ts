@@ -10,15 +10,24 @@ import {
   ActionIdArgs, CallbackArgsInput, ComplaintsArgs, DispatchArgsInput, FollowUpArgsInput, IdArgs, QueueArgs, ResolveArgsInput,
   SpecialReportArgsInput, SubmitComplaintInput, ValidityArgsInput, WithdrawArgsInput,
 } from './dtos/complaint.input';
+import { viewShows } from '../../../../libs/domain/src/permissions/permission.util';
 import { ComplaintsService, toDto } from './services/complaints.service';
+import { AuditService } from '../audit/services/audit.service';
 
 @Resolver(() => ComplaintDto)
 export class ComplaintsResolver {
-  constructor(private readonly service: ComplaintsService, private readonly org: OrganisationService) {}
+  constructor(private readonly service: ComplaintsService, private readonly org: OrganisationService, private readonly audit: AuditService) {}
 
-  @Query(() => ComplaintDto, { nullable: true, description: 'NOT_FOUND when it does not exist or is outside the caller\'s reach (another tenant\'s included)' })
+  @Query(() => ComplaintDto, {
+    nullable: true,
+    description: 'NOT_FOUND when it does not exist or is outside the caller\'s reach (another tenant\'s included). '
+      + 'Read by the head office (or a company manager through the company), it is recorded in the audit log first (COMPLAINT_READ).',
+  })
   async complaint(@CurrentPrincipal() p: Principal, @Args() { id }: IdArgs): Promise<ComplaintDto | null> {
-    return toDto(await this.service.get(p, id));
+    const c = await this.service.get(p, id);
+    // Never unaudited: when the entry cannot be written, the read fails (UNAVAILABLE).
+    await this.audit.complaintRead(p, c);
+    return toDto(c, p);
   }
 
   @Query(() => ComplaintConnectionDto)
@@ -33,47 +42,47 @@ export class ComplaintsResolver {
 
   @Mutation(() => ComplaintDto)
   async submitComplaint(@CurrentPrincipal() p: Principal, @Args('input') input: SubmitComplaintInput): Promise<ComplaintDto> {
-    return toDto(await this.service.submit(p, input));
+    return toDto(await this.service.submit(p, input), p);
   }
 
   @Mutation(() => ComplaintDto)
   async dispatchComplaint(@CurrentPrincipal() p: Principal, @Args() a: DispatchArgsInput): Promise<ComplaintDto> {
-    return toDto(await this.service.dispatch(p, a));
+    return toDto(await this.service.dispatch(p, a), p);
   }
 
   @Mutation(() => ComplaintDto, { description: 'the assignee confirms receipt' })
   async acknowledgeComplaint(@CurrentPrincipal() p: Principal, @Args() a: ActionIdArgs): Promise<ComplaintDto> {
-    return toDto(await this.service.acknowledge(p, a));
+    return toDto(await this.service.acknowledge(p, a), p);
   }
 
   @Mutation(() => ComplaintDto)
   async recordFollowUp(@CurrentPrincipal() p: Principal, @Args() a: FollowUpArgsInput): Promise<ComplaintDto> {
-    return toDto(await this.service.followUp(p, a));
+    return toDto(await this.service.followUp(p, a), p);
   }
 
   @Mutation(() => ComplaintDto)
   async determineValidity(@CurrentPrincipal() p: Principal, @Args() a: ValidityArgsInput): Promise<ComplaintDto> {
-    return toDto(await this.service.determineValidity(p, a));
+    return toDto(await this.service.determineValidity(p, a), p);
   }
 
   @Mutation(() => ComplaintDto)
   async resolveComplaint(@CurrentPrincipal() p: Principal, @Args() a: ResolveArgsInput): Promise<ComplaintDto> {
-    return toDto(await this.service.resolve(p, a));
+    return toDto(await this.service.resolve(p, a), p);
   }
 
   @Mutation(() => ComplaintDto)
   async recordCallback(@CurrentPrincipal() p: Principal, @Args() a: CallbackArgsInput): Promise<ComplaintDto> {
-    return toDto(await this.service.callback(p, a));
+    return toDto(await this.service.callback(p, a), p);
   }
 
   @Mutation(() => ComplaintDto)
   async withdrawComplaint(@CurrentPrincipal() p: Principal, @Args() a: WithdrawArgsInput): Promise<ComplaintDto> {
-    return toDto(await this.service.withdraw(p, a));
+    return toDto(await this.service.withdraw(p, a), p);
   }
 
   @Mutation(() => ComplaintDto, { description: 'hot/major complaints: what happened, why, what prevents a repeat; required before archiving' })
   async submitSpecialReport(@CurrentPrincipal() p: Principal, @Args() a: SpecialReportArgsInput): Promise<ComplaintDto> {
-    return toDto(await this.service.specialReport(p, a));
+    return toDto(await this.service.specialReport(p, a), p);
   }
 
   @ResolveField(() => BranchDto)
@@ -95,8 +104,9 @@ export class ComplaintsResolver {
     return c.assigneeId ? this.org.loaders(ctx, c.tenantId).users.load(c.assigneeId) : Promise.resolve(null);
   }
 
-  @ResolveField(() => [TimelineEventDto])
+  @ResolveField(() => [TimelineEventDto], { description: 'empty for an outside contractor: it holds internal notes and reasons' })
   timeline(@Context() ctx: object, @Parent() c: ComplaintDto): Promise<TimelineEventDto[]> {
+    if (!viewShows(c.view, 'timeline')) return Promise.resolve([]);
     return this.service.timeline(ctx, c.tenantId, c.id);
   }
 }

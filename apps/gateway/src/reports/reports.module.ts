@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { OrganisationModule } from '../organisation/organisation.module';
 import { ReportsResolver } from './reports.resolver';
 
-@Module({ providers: [ReportsResolver] })
+@Module({ imports: [OrganisationModule], providers: [ReportsResolver] })
 export class ReportsModule {}

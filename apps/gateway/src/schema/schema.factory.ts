@@ -6,6 +6,7 @@ import { CalendarResolver } from '../calendar/calendar.resolver';
 import { HealthResolver } from '../health/health.resolver';
 import { PolicyResolver } from '../policy/policy.resolver';
 import { ReportsResolver } from '../reports/reports.resolver';
+import { AuditResolver } from '../audit/audit.resolver';
 import {
   BranchCalendarResolver, BranchResolver, CompanyResolver, TenantResolver, UserResolver,
 } from '../organisation/organisation.resolver';
@@ -14,7 +15,7 @@ import '../common/enums.graphql';
 /** Every resolver class of the gateway: the code-first schema is generated from these. */
 export const RESOLVERS = [
   HealthResolver, TenantResolver, CompanyResolver, BranchResolver, BranchCalendarResolver, UserResolver, ComplaintsResolver, SpecialReportResolver, PolicyResolver,
-  CalendarResolver, ReportsResolver,
+  CalendarResolver, ReportsResolver, AuditResolver,
 ];
 
 /** Generates the gateway's schema from code, without databases or servers. */

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { DataSource, EntityManager } from 'typeorm';
+import { tenantTransaction } from '../../../../libs/persistence/src/tenant-transaction';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ComplaintEntity, ComplaintEventEntity } from '../../../../libs/persistence/src/entities';
 import { complaintProjection, complaintRowAtIntake, timelineRows } from '../../../../libs/persistence/src/projections/complaint.projection';
@@ -36,7 +37,7 @@ export class ComplaintActivitiesService implements ComplaintActivities {
 
   private async register(args: RegisterComplaintArgs): Promise<{ reference: string }> {
     const { tenantId, complaintId, intake } = args;
-    return this.dataSource.transaction(async (m) => {
+    return tenantTransaction(this.dataSource, tenantId, async (m) => {
       // Two attempts at once (a timed-out attempt still running when its retry starts) take turns
       // here, so the second sees the first one's row instead of failing on its primary key.
       await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`register:${complaintId}`]);
@@ -67,7 +68,7 @@ export class ComplaintActivitiesService implements ComplaintActivities {
 
   async persistComplaint(p: ComplaintProjection): Promise<void> {
     try {
-      await this.dataSource.transaction((m) => this.applyProjection(m, p));
+      await tenantTransaction(this.dataSource, p.tenantId, (m) => this.applyProjection(m, p));
     } catch (err) {
       throw writeFailure(err, { complaintId: p.complaintId, reference: p.state?.reference, step: 'persistComplaint' });
     }
@@ -86,10 +87,11 @@ export class ComplaintActivitiesService implements ComplaintActivities {
     if (!e) return;
     try {
       // Only on a registered complaint's timeline (rows are never deleted, so the check cannot go stale).
-      const m = this.dataSource.manager;
-      if (!(await m.exists(ComplaintEntity, { where: { id: r.complaintId, tenantId: r.tenantId } }))) return;
-      await m.createQueryBuilder().insert().into(ComplaintEventEntity)
-        .values(asInsertable(timelineRows(r.tenantId, r.complaintId, [e]))).orIgnore().updateEntity(false).execute();
+      await tenantTransaction(this.dataSource, r.tenantId, async (m) => {
+        if (!(await m.exists(ComplaintEntity, { where: { id: r.complaintId, tenantId: r.tenantId } }))) return;
+        await m.createQueryBuilder().insert().into(ComplaintEventEntity)
+          .values(asInsertable(timelineRows(r.tenantId, r.complaintId, [e]))).orIgnore().updateEntity(false).execute();
+      });
     } catch (err) {
       throw writeFailure(err, { complaintId: r.complaintId, reference: r.reference, step: 'recordProjectionFailure' });
     }
@@ -111,10 +113,10 @@ export class ComplaintActivitiesService implements ComplaintActivities {
   }
 
   async analyseComplaint(args: { tenantId: string; complaintId: string }): Promise<ComplaintAnalysis> {
-    const events: { type: string; at: Date; data: Record<string, unknown> }[] = await this.dataSource.query(
+    const events: { type: string; at: Date; data: Record<string, unknown> }[] = await tenantTransaction(this.dataSource, args.tenantId, (m) => m.query(
       `SELECT type, at, data FROM complaint_events WHERE complaint_id = $1 AND tenant_id = $2 ORDER BY seq`,
       [args.complaintId, args.tenantId],
-    );
+    ));
     const first = (type: string): number | null => {
       const e = events.find((x) => x.type === type);
       return e ? new Date(e.at).getTime() : null;

@@ -1,8 +1,9 @@
 import type { Role } from '../enums';
 import type { ComplaintAction } from '../lifecycle/lifecycle.util';
 
-// Who may do what, and which branches a person reaches: the one home of these rules. The gateway
-// (services) and the complaint workflow's validators both call it, so it stays pure and deterministic.
+// Who may do what, which branches a person reaches, which complaints they see and how much of each,
+// and which roles they may grant: the one home of these rules. The gateway's services call it (no
+// workflow imports it today; one that does must guard changes with `patched()`), so it stays pure.
 
 /** One role of a user, held group-wide, for one company (all its branches) or for one branch. */
 export interface RoleGrant {
@@ -35,9 +36,8 @@ export const STAFF_ROLES: readonly Role[] = ['HEAD_OFFICE', 'COMPANY_MANAGER', '
 /** Roles a complaint may be dispatched to (in a branch they reach). */
 export const ASSIGNABLE_ROLES: readonly Role[] = ['HANDLER', 'DISPATCHER', 'BRANCH_MANAGER', 'COMPANY_MANAGER', 'HEAD_OFFICE', 'CONTRACTOR'];
 
-/** Roles that need a branch, or a company, when granted. */
-export const BRANCH_SCOPED_ROLES: readonly Role[] = ['BRANCH_MANAGER', 'DISPATCHER', 'HANDLER'];
-export const COMPANY_SCOPED_ROLES: readonly Role[] = ['COMPANY_MANAGER'];
+/** Roles held inside a tenant (every role but the platform operator's). */
+export const TENANT_ROLES: readonly Role[] = ['HEAD_OFFICE', 'COMPANY_MANAGER', 'BRANCH_MANAGER', 'DISPATCHER', 'HANDLER', 'CONTRACTOR'];
 
 /** The scope a grant covers. PLATFORM_ADMIN covers no tenant data at all. */
 export type GrantScope = { kind: 'NONE' } | { kind: 'TENANT' } | { kind: 'COMPANY'; companyId: string } | { kind: 'BRANCH'; branchId: string };
@@ -45,9 +45,12 @@ export type GrantScope = { kind: 'NONE' } | { kind: 'TENANT' } | { kind: 'COMPAN
 export function grantScope(g: RoleGrant): GrantScope {
   if (g.role === 'PLATFORM_ADMIN') return { kind: 'NONE' };
   // The head office is group-wide by definition (a grant cannot narrow it).
-  if (g.role === 'HEAD_OFFICE' || (g.companyId === null && g.branchId === null)) return { kind: 'TENANT' };
+  if (g.role === 'HEAD_OFFICE') return { kind: 'TENANT' };
   if (g.branchId !== null) return { kind: 'BRANCH', branchId: g.branchId };
-  return { kind: 'COMPANY', companyId: g.companyId as string };
+  if (g.companyId !== null) return { kind: 'COMPANY', companyId: g.companyId };
+  // Any other role without a company or branch is malformed (`grantShapeIssues` refuses it): it
+  // reaches nothing rather than everything.
+  return { kind: 'NONE' };
 }
 
 function grantReachesBranch(g: RoleGrant, branch: BranchRef): boolean {
@@ -104,6 +107,131 @@ export function reachedScopes(actor: Pick<Actor, 'roles'>): { branchIds: string[
 
 export function holdsRole(actor: Pick<Actor, 'roles'>, roles: readonly Role[]): boolean {
   return actor.roles.some((g) => roles.includes(g.role));
+}
+
+/**
+ * What of the organisation (companies, branches) an actor sees: every grant's scope, staff or not,
+ * so a handler or a firm sees the branch (or company) it works for and nothing beyond.
+ */
+export interface OrganisationScope {
+  wholeTenant: boolean;
+  branchIds: string[];
+  companyIds: string[];
+}
+
+export function organisationScope(actor: Pick<Actor, 'roles'>): OrganisationScope {
+  return { wholeTenant: reachesWholeTenant(actor), ...reachedScopes(actor) };
+}
+
+/** True when the actor sees the branch in the organisation (so a refusal about it tells them nothing new). */
+export function seesBranch(actor: Pick<Actor, 'roles'>, branch: BranchRef): boolean {
+  return reachesBranch(actor, branch);
+}
+
+/** True when the actor sees the company: a grant over the group, over the company, or for one of its branches. */
+export function seesCompany(actor: Pick<Actor, 'roles'>, companyId: string): boolean {
+  // A branch grant records its branch's company (createUser fills it).
+  return actor.roles.some((g) => {
+    const s = grantScope(g);
+    return s.kind === 'TENANT' || (s.kind !== 'NONE' && g.companyId === companyId);
+  });
+}
+
+// --- which complaints an actor sees ------------------------------------------------------------
+
+/** What the complaint visibility rule needs of a complaint. */
+export interface ComplaintVisibilityRef {
+  branchId: string;
+  companyId: string;
+  assigneeId: string | null;
+  firstContactOwnerId: string | null;
+}
+
+/**
+ * Which complaints an actor sees: as staff, the whole tenant or the complaints of some branches and
+ * companies; and, for anyone holding a tenant role, the complaints that are theirs.
+ */
+export interface ComplaintScope {
+  /** Every complaint of the tenant (the head office). */
+  wholeTenant: boolean;
+  /** Staff reach short of the tenant: these branches, and every branch of these companies. */
+  branchIds: string[];
+  companyIds: string[];
+  /**
+   * Complaints dispatched to the actor (the current assignee) or taken by them at intake
+   * (首问责任制: first-contact ownership), wherever they are. Handlers and contractors see only these.
+   */
+  own: boolean;
+}
+
+/** The complaints an actor may see (a query applies it; `inComplaintScope` is the same rule for one complaint). */
+export function complaintScope(actor: Pick<Actor, 'roles'>): ComplaintScope {
+  const staff = { roles: actor.roles.filter((g) => STAFF_ROLES.includes(g.role)) };
+  const wholeTenant = reachesWholeTenant(staff);
+  const { branchIds, companyIds } = wholeTenant ? { branchIds: [], companyIds: [] } : reachedScopes(staff);
+  return { wholeTenant, branchIds, companyIds, own: holdsRole(actor, TENANT_ROLES) };
+}
+
+/** True when the complaint is in the scope of the actor `userId` (what the query of `complaintScope` selects). */
+export function inComplaintScope(scope: ComplaintScope, userId: string, c: ComplaintVisibilityRef): boolean {
+  if (scope.wholeTenant || scope.branchIds.includes(c.branchId) || scope.companyIds.includes(c.companyId)) return true;
+  return scope.own && (c.assigneeId === userId || c.firstContactOwnerId === userId);
+}
+
+/**
+ * How much of a complaint an actor sees: FULL (staff of its branch, or an employee it is theirs), JOB
+ * (an outside firm it was dispatched to: what the job needs, see `JOB_VIEW_WITHHELD`), or null (not at all).
+ */
+export type ComplaintView = 'FULL' | 'JOB';
+
+/** Roles of the group's own employees (everyone but outside firms and the platform operator). */
+export const EMPLOYEE_ROLES: readonly Role[] = ['HEAD_OFFICE', 'COMPANY_MANAGER', 'BRANCH_MANAGER', 'DISPATCHER', 'HANDLER'];
+
+export function complaintView(actor: Actor, c: ComplaintVisibilityRef): ComplaintView | null {
+  if (!inComplaintScope(complaintScope(actor), actor.userId, c)) return null;
+  const branch = { id: c.branchId, companyId: c.companyId };
+  // Staff of the branch, or an employee working there (a handler): the whole record. Anyone else
+  // it is theirs (a contractor, or someone since moved away) gets only what the job needs.
+  return reachesBranch(actor, branch, EMPLOYEE_ROLES) ? 'FULL' : 'JOB';
+}
+
+/**
+ * Complaint fields the JOB view withholds from an outside firm. It keeps what booking and doing the
+ * visit need: reference, kind, category, severity, status, description, location, households, the
+ * complainant's name, phone and unit, the deadlines, who took it and who has it. It withholds the
+ * customer's demand and own deadline, the satisfaction verdict, the special report, the same-matter
+ * link and the timeline (internal notes, validity and responsibility reasons, escalations).
+ */
+export const JOB_VIEW_WITHHELD = ['demand', 'customerDeadline', 'satisfied', 'specialReport', 'matterId', 'timeline'] as const;
+export type JobWithheldField = (typeof JOB_VIEW_WITHHELD)[number];
+
+/** True when the view shows the field. */
+export function viewShows(view: ComplaintView, field: JobWithheldField): boolean {
+  return view === 'FULL' || !JOB_VIEW_WITHHELD.includes(field);
+}
+
+/** The figures of a tenant's weekly review (004 §3.1.8): one per tenant and week. */
+export interface WeeklyReviewFigures {
+  openCount: number;
+  overdueCount: number;
+  /** Keyed by branch code. */
+  byBranch: Record<string, { open: number; overdue: number }>;
+  complaintIds: string[];
+}
+
+/**
+ * What a caller sees of a tenant's weekly review: the branches they reach (by code; 'ALL' for the
+ * whole tenant), the complaints among `visibleIds`, and the counts recomputed from those branches.
+ */
+export function reviewWithinReach(review: WeeklyReviewFigures, branchCodes: ReadonlySet<string> | 'ALL', visibleIds: ReadonlySet<string>): WeeklyReviewFigures {
+  const byBranch = Object.fromEntries(Object.entries(review.byBranch).filter(([code]) => branchCodes === 'ALL' || branchCodes.has(code)));
+  const rows = Object.values(byBranch);
+  return {
+    openCount: rows.reduce((n, b) => n + b.open, 0),
+    overdueCount: rows.reduce((n, b) => n + b.overdue, 0),
+    byBranch,
+    complaintIds: review.complaintIds.filter((id) => visibleIds.has(id)),
+  };
 }
 
 // --- complaint actions -------------------------------------------------------------------------
@@ -166,9 +294,9 @@ export function canBeAssigned(candidate: Pick<Actor, 'roles'>, complaint: Pick<C
 
 /** Actions on the organisation itself, and the scope each is checked in. */
 export type OrganisationAction =
-  | 'PROVISION_TENANT' | 'CREATE_COMPANY' | 'SET_POLICY' | 'READ_WEEKLY_REVIEWS' | 'GRANT_GROUP_ROLE'
-  | 'CREATE_BRANCH' | 'GRANT_COMPANY_ROLE'
-  | 'SET_BRANCH_CALENDAR' | 'GRANT_BRANCH_ROLE';
+  | 'PROVISION_TENANT' | 'CREATE_COMPANY' | 'SET_POLICY' | 'READ_WEEKLY_REVIEWS'
+  | 'CREATE_BRANCH'
+  | 'SET_BRANCH_CALENDAR';
 
 type Scope = 'ANY' | 'COMPANY' | 'BRANCH';
 
@@ -177,14 +305,11 @@ export const ORGANISATION_ACTION_RULES: Readonly<Record<OrganisationAction, { ro
   CREATE_COMPANY: { roles: ['HEAD_OFFICE'], scope: 'ANY', refusal: 'only the head office creates companies' },
   SET_POLICY: { roles: ['HEAD_OFFICE'], scope: 'ANY', refusal: 'only the head office sets the group\'s policy' },
   READ_WEEKLY_REVIEWS: { roles: ['HEAD_OFFICE', 'COMPANY_MANAGER'], scope: 'ANY', refusal: 'weekly reviews are for the head office and company managers' },
-  GRANT_GROUP_ROLE: { roles: ['HEAD_OFFICE'], scope: 'ANY', refusal: 'only the head office grants group-wide roles' },
   CREATE_BRANCH: { roles: ['HEAD_OFFICE', 'COMPANY_MANAGER'], scope: 'COMPANY', refusal: 'only the head office or this company\'s manager creates its branches' },
-  GRANT_COMPANY_ROLE: { roles: ['HEAD_OFFICE', 'COMPANY_MANAGER'], scope: 'COMPANY', refusal: 'you may only create users within your own scope' },
   SET_BRANCH_CALENDAR: {
     roles: ['HEAD_OFFICE', 'COMPANY_MANAGER', 'BRANCH_MANAGER'], scope: 'BRANCH',
     refusal: 'only the head office, the company manager or the branch manager sets a branch calendar',
   },
-  GRANT_BRANCH_ROLE: { roles: ['HEAD_OFFICE', 'COMPANY_MANAGER', 'BRANCH_MANAGER'], scope: 'BRANCH', refusal: 'you may only create users within your own scope' },
 };
 
 /** Where an organisation action applies: nothing (group-level), a company, or a branch. */
@@ -209,4 +334,112 @@ export function canAdminister(actor: Pick<Actor, 'roles'>, action: OrganisationA
 /** Null when allowed, else the reason. */
 export function organisationRefusal(actor: Pick<Actor, 'roles'>, action: OrganisationAction, target?: OrganisationTarget): string | null {
   return canAdminister(actor, action, target) ? null : ORGANISATION_ACTION_RULES[action].refusal;
+}
+
+// --- granting roles (createUser) ---------------------------------------------------------------
+
+/**
+ * The hierarchy of roles, highest first. A grantor grants a role only through a granting role they
+ * hold that ranks at least as high and whose scope contains the grant's.
+ */
+export const ROLE_RANK: Readonly<Record<Role, number>> = {
+  PLATFORM_ADMIN: 7,
+  HEAD_OFFICE: 6,
+  COMPANY_MANAGER: 5,
+  BRANCH_MANAGER: 4,
+  DISPATCHER: 3,
+  HANDLER: 2,
+  CONTRACTOR: 1,
+};
+
+/** Roles that may create users (each within its scope, up to its own rank). */
+export const GRANTING_ROLES: readonly Role[] = ['HEAD_OFFICE', 'COMPANY_MANAGER', 'BRANCH_MANAGER'];
+
+/** A requested grant, as the client sent it. */
+export type GrantRequest = RoleGrant;
+
+/** Where a grant lands in the tenant, as its records say: a branch (with its company), a company, or the group. */
+export type GrantTarget = { branch: BranchRef } | { companyId: string } | null;
+
+/** Why a grant is refused: SHAPE is bad input, AUTHORITY is the grantor's lack of right; `field` names the grant's field. */
+export interface GrantRefusal {
+  kind: 'SHAPE' | 'AUTHORITY';
+  field: 'role' | 'companyId' | 'branchId';
+  reason: string;
+}
+
+/**
+ * A grant's shape must match its role: HEAD_OFFICE neither companyId nor branchId; COMPANY_MANAGER
+ * a companyId and no branchId; BRANCH_MANAGER, DISPATCHER, HANDLER a branchId; CONTRACTOR a branchId
+ * or a companyId. PLATFORM_ADMIN is never granted to a tenant user.
+ */
+export function grantShapeIssues(g: GrantRequest): GrantRefusal[] {
+  const issue = (field: GrantRefusal['field'], reason: string): GrantRefusal => ({ kind: 'SHAPE', field, reason });
+  switch (g.role) {
+    case 'PLATFORM_ADMIN':
+      return [issue('role', 'PLATFORM_ADMIN is the platform operator\'s and cannot be granted to a tenant user')];
+    case 'HEAD_OFFICE':
+      return [
+        ...(g.companyId !== null ? [issue('companyId', 'HEAD_OFFICE is group-wide: give no companyId')] : []),
+        ...(g.branchId !== null ? [issue('branchId', 'HEAD_OFFICE is group-wide: give no branchId')] : []),
+      ];
+    case 'COMPANY_MANAGER':
+      return [
+        ...(g.companyId === null ? [issue('companyId', 'COMPANY_MANAGER needs a companyId')] : []),
+        ...(g.branchId !== null ? [issue('branchId', 'COMPANY_MANAGER covers a whole company: give no branchId')] : []),
+      ];
+    case 'BRANCH_MANAGER':
+    case 'DISPATCHER':
+    case 'HANDLER':
+      return g.branchId === null ? [issue('branchId', `${g.role} needs a branchId`)] : [];
+    case 'CONTRACTOR':
+      return g.branchId === null && g.companyId === null ? [issue('branchId', 'CONTRACTOR needs a branchId or a companyId')] : [];
+  }
+}
+
+function targetScope(target: GrantTarget): GrantScope {
+  if (target === null) return { kind: 'TENANT' };
+  if ('branch' in target) return { kind: 'BRANCH', branchId: target.branch.id };
+  return { kind: 'COMPANY', companyId: target.companyId };
+}
+
+/** True when the grantor's scope contains the granted one (a branch's company given for a branch). */
+function scopeContains(outer: GrantScope, inner: GrantScope, innerCompanyId: string | null): boolean {
+  switch (outer.kind) {
+    case 'NONE':
+      return false;
+    case 'TENANT':
+      return true;
+    case 'COMPANY':
+      return (inner.kind === 'COMPANY' || inner.kind === 'BRANCH') && innerCompanyId === outer.companyId;
+    case 'BRANCH':
+      return inner.kind === 'BRANCH' && inner.branchId === outer.branchId;
+  }
+}
+
+/**
+ * Null when the actor may grant `grant`, which lands on `target` (its branch or company as resolved
+ * in the tenant; null for a group-wide grant); else the first refusal, naming the grant's field.
+ * Nobody grants a role wider than their own: the grantor needs a granting role that ranks at least
+ * as high as the granted role and whose scope contains the grant's.
+ */
+export function grantRefusal(actor: Pick<Actor, 'roles'>, grant: GrantRequest, target: GrantTarget): GrantRefusal | null {
+  const [shape] = grantShapeIssues(grant);
+  if (shape) return shape;
+  if (target !== null && 'branch' in target && grant.companyId !== null && grant.companyId !== target.branch.companyId) {
+    return { kind: 'SHAPE', field: 'companyId', reason: 'companyId is not the company of branchId' };
+  }
+  const granting = actor.roles.filter((g) => GRANTING_ROLES.includes(g.role));
+  if (granting.length === 0) {
+    return { kind: 'AUTHORITY', field: 'role', reason: 'only the head office, a company manager or a branch manager creates users' };
+  }
+  const ranked = granting.filter((g) => ROLE_RANK[g.role] >= ROLE_RANK[grant.role]);
+  if (ranked.length === 0) {
+    return { kind: 'AUTHORITY', field: 'role', reason: `you may not grant ${grant.role}: it ranks above every role you may grant with` };
+  }
+  const scope = targetScope(target);
+  const companyId = target === null ? null : 'branch' in target ? target.branch.companyId : target.companyId;
+  if (ranked.some((g) => scopeContains(grantScope(g), scope, companyId))) return null;
+  const field = scope.kind === 'BRANCH' ? 'branchId' : scope.kind === 'COMPANY' ? 'companyId' : 'role';
+  return { kind: 'AUTHORITY', field, reason: `you may grant ${grant.role} only within your own scope` };
 }

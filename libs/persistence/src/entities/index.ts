@@ -8,14 +8,16 @@ import { RoleAssignmentEntity } from './role-assignment.entity';
 import { TenantEntity } from './tenant.entity';
 import { UserEntity } from './user.entity';
 import { WeeklyReviewEntity } from './weekly-review.entity';
+import { AuditLogEntity } from './audit-log.entity';
 
 export {
   BranchEntity, CompanyEntity, ComplaintEventEntity, ComplaintEntity, PolicyVersionEntity, ReferenceCounterEntity,
   RoleAssignmentEntity, TenantEntity, UserEntity, WeeklyReviewEntity,
 };
+export { AuditLogEntity };
 export type { StoredDeadline, StoredSpecialReport } from './complaint.entity';
 
 export const ENTITIES = [
   TenantEntity, PolicyVersionEntity, CompanyEntity, BranchEntity, UserEntity, RoleAssignmentEntity, ComplaintEntity,
-  ComplaintEventEntity, ReferenceCounterEntity, WeeklyReviewEntity,
+  ComplaintEventEntity, ReferenceCounterEntity, WeeklyReviewEntity, AuditLogEntity,
 ];

@@ -1,3 +1,5 @@
+import { tenantSearchAttributes } from '../../../../../workflows/shared/search-attributes';
+import { assertTenantWorkflow } from '../../complaints/services/complaint-engine.service';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { DataSource } from 'typeorm';
@@ -102,8 +104,10 @@ export class CalendarService {
     const propagation: CalendarPropagationInput = { tenantId, branchId: branch.id, changeId, calendar, changedBy: p.userId, ...this.settings };
     try {
       // Bounded fan-out in the background: the mutation returns once the change is durable.
+      assertTenantWorkflow(tenantId, workflowId);
       await client.workflow.start(CALENDAR_PROPAGATION_WORKFLOW, {
         workflowId, taskQueue: this.config.taskQueue, args: [propagation], workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: tenantSearchAttributes(tenantId),
       });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {

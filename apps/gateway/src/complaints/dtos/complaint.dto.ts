@@ -6,6 +6,7 @@ import {
   CategoryEnum, ChannelEnum, ComplaintKindEnum, ComplaintStatusEnum, DeadlineKindEnum, ResponsibilityEnum, SeverityEnum,
   ValidityEnum,
 } from '../../common/enums.graphql';
+import type { ComplaintView } from '../../../../../libs/domain/src/permissions/permission.util';
 import { JSONScalar } from '../../common/json.scalar';
 
 @ObjectType('Complainant')
@@ -73,6 +74,8 @@ export class ComplaintDto {
 
   tenantId!: string;
   branchId!: string;
+  /** How much of it the caller sees (the permission module's `complaintView`); field resolvers honour it. */
+  view!: ComplaintView;
   firstContactOwnerId!: string;
   assigneeId!: string | null;
 }

@@ -4,8 +4,9 @@ import {
   WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import { complaintWorkflowId } from '../../../../../workflows/shared/ids';
+import { complaintWorkflowId, tenantOfWorkflowId } from '../../../../../workflows/shared/ids';
 import { ComplaintWorkflowInput, INVALID_TRANSITION, PROJECTION_FAILED, REGISTRATION_FAILED, RETRY_KEY_UPDATE_PREFIX } from '../../../../../workflows/shared/complaint.types';
+import { tenantSearchAttributes } from '../../../../../workflows/shared/search-attributes';
 import { intakeUpdate } from '../../../../../workflows/shared/updates';
 import { AppError, InternalError, UnavailableError } from '../../common/app-error';
 import { uuidV5 } from '../../common/deterministic-id.util';
@@ -21,6 +22,18 @@ const ACTION_UPDATE_NS = '5f0c8d2e-7a41-4c55-9a43-2f6b1d0e9c11';
 /** The Update id of a staff action with the client's retry key: the same key on the same complaint, the same id. */
 export function actionUpdateId(tenantId: string, complaintId: string, requestId: string): string {
   return `${RETRY_KEY_UPDATE_PREFIX}${uuidV5(ACTION_UPDATE_NS, `${tenantId}|${complaintId}|${requestId}`)}`;
+}
+
+/**
+ * The one check before the gateway addresses a workflow (start, update, signal, query): the workflow id
+ * must name the caller's tenant. The complaint was read through the tenant's scope, so a mismatch is a
+ * defect, never the client's doing: INTERNAL (logged with a correlation id), and nothing is sent.
+ */
+export function assertTenantWorkflow(tenantId: string, workflowId: string): void {
+  const owner = tenantOfWorkflowId(workflowId);
+  if (!tenantId || owner !== tenantId) {
+    throw new InternalError(`refused to address workflow ${workflowId} for tenant ${tenantId || '(none)'}: it is ${owner === null ? 'not a tenant workflow id' : `tenant ${owner}'s`}`);
+  }
 }
 
 /** The gateway's side of the complaint workflows: start at intake, then send staff actions as Updates. */
@@ -46,11 +59,14 @@ export class ComplaintEngineService {
   }
 
   async start(input: ComplaintWorkflowInput): Promise<boolean> {
+    const workflowId = complaintWorkflowId(input.tenantId, input.complaintId);
+    assertTenantWorkflow(input.tenantId, workflowId);
     const client = await this.temporal.get();
     const startWorkflowOperation = new WithStartWorkflowOperation('complaintWorkflow', {
-      workflowId: complaintWorkflowId(input.tenantId, input.complaintId),
+      workflowId,
       taskQueue: this.config.taskQueue,
       args: [input],
+      typedSearchAttributes: tenantSearchAttributes(input.tenantId),
       // A second submission with the same key joins the running workflow instead of starting another,
       // and a finished one is never started again.
       workflowIdConflictPolicy: 'USE_EXISTING',
@@ -69,17 +85,21 @@ export class ComplaintEngineService {
    * Sends a staff action as an Update. With a `requestId` the Update's id is derived from
    * (tenant, complaint, requestId): Temporal attaches a retry to the first attempt (running or
    * finished) and the workflow remembers applied ids across continue-as-new, so the action applies
-   * once. Without one, a fresh id: a retry is a new action.
+   * once. Without one, a fresh id: a retry is a new action. The action carries the caller's tenant,
+   * which the workflow checks against its own.
    */
-  async execute<Ret, Args extends [unknown, ...unknown[]]>(
-    tenantId: string, complaintId: string, update: UpdateDefinition<Ret, Args>, requestId: string | null, ...args: Args
+  async execute<Ret, A extends object>(
+    tenantId: string, complaintId: string, update: UpdateDefinition<Ret, [A]>, requestId: string | null, args: A,
   ): Promise<Ret> {
+    const workflowId = complaintWorkflowId(tenantId, complaintId);
+    assertTenantWorkflow(tenantId, workflowId);
     const client = await this.temporal.get();
-    const handle = client.workflow.getHandle(complaintWorkflowId(tenantId, complaintId));
+    const handle = client.workflow.getHandle(workflowId);
     const updateId = requestId ? actionUpdateId(tenantId, complaintId, requestId) : randomUUID();
+    const stamped = { ...args, tenantId };
     try {
       // The client's own deadline bounds every call it makes (the update's long polls included).
-      return await client.withDeadline(this.deadline(), () => handle.executeUpdate(update, { args, updateId } as never) as Promise<Ret>);
+      return await client.withDeadline(this.deadline(), () => handle.executeUpdate(update, { args: [stamped], updateId } as never) as Promise<Ret>);
     } catch (err) {
       throw this.translate(err);
     }

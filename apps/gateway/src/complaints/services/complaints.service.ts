@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
 import type { UpdateDefinition } from '@temporalio/common';
-import { DataSource } from 'typeorm';
+import { DataSource, SelectQueryBuilder } from 'typeorm';
 import { isTerminal } from '../../../../../libs/domain/src/lifecycle/lifecycle.util';
 import {
-  ComplaintPermissionAction, canBeAssigned, complaintPermissionRefusal, reachesBranch,
+  ComplaintPermissionAction, JobWithheldField, canBeAssigned, complaintPermissionRefusal, complaintView, reachesBranch, viewShows,
 } from '../../../../../libs/domain/src/permissions/permission.util';
 import { ComplaintEntity, ComplaintEventEntity, StoredDeadline } from '../../../../../libs/persistence/src/entities';
 import { TenantScopedRepository } from '../../../../../libs/persistence/src/tenant-scoped.repository';
@@ -44,6 +44,21 @@ function parseCursor(cursor: string): [string, string] {
   throw new BadUserInputError([{ field: 'after', message: 'after is not a cursor this API returned' }]);
 }
 
+/**
+ * Narrows a query of complaints aliased `c` to the caller's `complaintScope` (the SQL of the
+ * permission module's `inComplaintScope`). Every read of complaints applies it.
+ */
+export function inComplaintScopeOf(p: Principal, qb: SelectQueryBuilder<ComplaintEntity>): SelectQueryBuilder<ComplaintEntity> {
+  const s = p.complaintScope;
+  if (s.wholeTenant) return qb;
+  const reach: string[] = [];
+  if (s.branchIds.length) reach.push('c.branchId = ANY(:scopeBranchIds)');
+  if (s.companyIds.length) reach.push('c.companyId = ANY(:scopeCompanyIds)');
+  if (s.own) reach.push('c.assigneeId = :scopeMe', 'c.firstContactOwnerId = :scopeMe');
+  // No reach at all (no tenant role) selects nothing rather than dropping the predicate.
+  return qb.andWhere(reach.length ? `(${reach.join(' OR ')})` : 'FALSE', { scopeBranchIds: s.branchIds, scopeCompanyIds: s.companyIds, scopeMe: p.userId });
+}
+
 @Injectable()
 export class ComplaintsService {
   private readonly complaints: TenantScopedRepository<ComplaintEntity>;
@@ -61,50 +76,50 @@ export class ComplaintsService {
 
   // --- reads ---------------------------------------------------------------------------------
 
-  /** The caller's complaints query: tenant first, then the branches their roles reach (or what they own or were given). */
-  private visible(p: Principal) {
-    const qb = this.complaints.query(tenantOf(p), 'c');
-    if (!p.wholeTenant) {
-      qb.andWhere('(c.branchId = ANY(:branchIds) OR c.assigneeId = :me OR c.firstContactOwnerId = :me)', { branchIds: p.branchIds, me: p.userId });
-    }
-    return qb;
+  /**
+   * The caller's complaints: tenant first, then the permission module's `complaintScope` (staff reach
+   * OR dispatched to me OR taken by me; handlers and contractors have only the latter). Every read
+   * of complaints goes through here, so `inComplaintScope` describes exactly what it selects.
+   */
+  private visible<R>(p: Principal, build: (qb: SelectQueryBuilder<ComplaintEntity>) => Promise<R>): Promise<R> {
+    return this.complaints.read(tenantOf(p), 'c', (qb) => build(inComplaintScopeOf(p, qb)));
   }
 
   /** A complaint the caller may see; another tenant's (or another branch's) is simply not found. */
   async get(p: Principal, id: string): Promise<ComplaintEntity> {
-    const row = await this.visible(p).andWhere('c.id = :id', { id }).getOne();
+    const row = await this.visible(p, (qb) => qb.andWhere('c.id = :id', { id }).getOne());
     if (!row) throw new NotFoundError('complaint');
     return row;
   }
 
-  async list(p: Principal, filter: ComplaintFilter | null | undefined, first: number, after?: string | null): Promise<ComplaintConnectionDto> {
-    const qb = this.visible(p);
-    const f = filter ?? {};
-    if (f.companyId) qb.andWhere('c.companyId = :companyId', { companyId: f.companyId });
-    if (f.branchId) qb.andWhere('c.branchId = :branchId', { branchId: f.branchId });
-    if (f.status?.length) qb.andWhere('c.status IN (:...status)', { status: f.status });
-    if (f.severity?.length) qb.andWhere('c.severity IN (:...severity)', { severity: f.severity });
-    if (f.category?.length) qb.andWhere('c.category IN (:...category)', { category: f.category });
-    if (f.overdue !== undefined && f.overdue !== null) qb.andWhere('c.overdue = :overdue', { overdue: f.overdue });
-    if (f.receivedFrom) qb.andWhere('c.receivedAt >= :from', { from: f.receivedFrom });
-    if (f.receivedTo) qb.andWhere('c.receivedAt < :to', { to: f.receivedTo });
-    if (f.text) {
-      const like = `%${f.text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-      qb.andWhere('(c.description ILIKE :like OR c.reference ILIKE :like OR c.complainantName ILIKE :like OR c.location ILIKE :like)', { like });
-    }
-    return this.page(qb, first, after);
+  list(p: Principal, filter: ComplaintFilter | null | undefined, first: number, after?: string | null): Promise<ComplaintConnectionDto> {
+    return this.visible(p, (qb) => {
+      const f = filter ?? {};
+      if (f.companyId) qb.andWhere('c.companyId = :companyId', { companyId: f.companyId });
+      if (f.branchId) qb.andWhere('c.branchId = :branchId', { branchId: f.branchId });
+      if (f.status?.length) qb.andWhere('c.status IN (:...status)', { status: f.status });
+      if (f.severity?.length) qb.andWhere('c.severity IN (:...severity)', { severity: f.severity });
+      if (f.category?.length) qb.andWhere('c.category IN (:...category)', { category: f.category });
+      if (f.overdue !== undefined && f.overdue !== null) qb.andWhere('c.overdue = :overdue', { overdue: f.overdue });
+      if (f.receivedFrom) qb.andWhere('c.receivedAt >= :from', { from: f.receivedFrom });
+      if (f.receivedTo) qb.andWhere('c.receivedAt < :to', { to: f.receivedTo });
+      if (f.text) {
+        const like = `%${f.text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+        qb.andWhere('(c.description ILIKE :like OR c.reference ILIKE :like OR c.complainantName ILIKE :like OR c.location ILIKE :like)', { like });
+      }
+      return this.page(p, qb, first, after);
+    });
   }
 
-  /** Dispatched to me and not yet resolved, or taken by me and waiting for dispatch or callback. */
-  async queue(p: Principal, first: number, after?: string | null): Promise<ComplaintConnectionDto> {
-    const qb = this.complaints.query(tenantOf(p), 'c').andWhere(
+  /** Dispatched to me and not yet resolved, or taken by me and waiting for dispatch or callback (within my scope, like every read). */
+  queue(p: Principal, first: number, after?: string | null): Promise<ComplaintConnectionDto> {
+    return this.visible(p, (qb) => this.page(p, qb.andWhere(
       `((c.assigneeId = :me AND c.status IN ('DISPATCHED','IN_PROGRESS')) OR (c.firstContactOwnerId = :me AND c.status IN ('RECEIVED','CALLBACK_PENDING')))`,
       { me: p.userId },
-    );
-    return this.page(qb, first, after);
+    ), first, after));
   }
 
-  private async page(qb: ReturnType<ComplaintsService['visible']>, first: number, after?: string | null): Promise<ComplaintConnectionDto> {
+  private async page(p: Principal, qb: SelectQueryBuilder<ComplaintEntity>, first: number, after?: string | null): Promise<ComplaintConnectionDto> {
     const totalCount = await qb.clone().getCount();
     if (after) {
       const [at, id] = parseCursor(after);
@@ -113,7 +128,7 @@ export class ComplaintsService {
     const rows = await qb.orderBy('c.receivedAt', 'DESC').addOrderBy('c.id', 'DESC').take(first + 1).getMany();
     const page = rows.slice(0, first);
     return {
-      edges: page.map((c) => ({ cursor: cursorOf(c), node: toDto(c) })),
+      edges: page.map((c) => ({ cursor: cursorOf(c), node: toDto(c, p) })),
       pageInfo: { hasNextPage: rows.length > first, endCursor: page.length ? cursorOf(page[page.length - 1]) : null },
       totalCount,
     };
@@ -122,7 +137,7 @@ export class ComplaintsService {
   /** The timelines of a page of complaints in one query per request. */
   timeline(ctx: object, tenantId: string, complaintId: string): Promise<TimelineEventDto[]> {
     const loader = perRequestMemo(ctx, `timeline:${tenantId}`, () => new DataLoader<string, TimelineEventDto[]>(async (ids) => {
-      const rows = await this.events.query(tenantId, 'e').andWhere('e.complaintId IN (:...ids)', { ids: [...ids] }).orderBy('e.seq', 'ASC').getMany();
+      const rows = await this.events.read(tenantId, 'e', (qb) => qb.andWhere('e.complaintId IN (:...ids)', { ids: [...ids] }).orderBy('e.seq', 'ASC').getMany());
       const byComplaint = new Map<string, TimelineEventDto[]>(ids.map((id) => [id, []]));
       for (const e of rows) byComplaint.get(e.complaintId)?.push({ seq: e.seq, at: e.at, type: e.type, actor: e.actor, data: e.data });
       return ids.map((id) => byComplaint.get(id) ?? []);
@@ -225,10 +240,10 @@ export class ComplaintsService {
   /** True when an action with this retry key was applied to the complaint (its events carry the key). */
   private async appliedBefore(c: ComplaintEntity, requestId: string): Promise<boolean> {
     const key = actionUpdateId(c.tenantId, c.id, requestId);
-    const found = await this.events.query(c.tenantId, 'e')
+    const found = await this.events.read(c.tenantId, 'e', (qb) => qb
       .andWhere('e.complaintId = :id', { id: c.id })
       .andWhere(`e.data ->> 'retryKey' = :key`, { key })
-      .getCount();
+      .getCount());
     return found > 0;
   }
 
@@ -284,9 +299,18 @@ export function toDeadlineDto(d: StoredDeadline): DeadlineDto {
   return { kind: d.kind, round: d.round, dueAt: new Date(d.dueAt), metAt: instant(d.metAt), breachedAt: instant(d.breachedAt) };
 }
 
-export function toDto(c: ComplaintEntity): ComplaintDto {
+/**
+ * The complaint as the caller may see it: whole (FULL), or what an outside firm's job needs (JOB:
+ * the fields of `JOB_VIEW_WITHHELD` empty; the timeline resolver reads `view`).
+ */
+export function toDto(c: ComplaintEntity, p: Principal): ComplaintDto {
+  const view = complaintView(p, c);
+  // Rows come from `visible`, which selects exactly what has a view: this only guards a new caller.
+  if (!view) throw new NotFoundError('complaint');
+  const shows = (field: JobWithheldField): boolean => viewShows(view, field);
   return {
     id: c.id,
+    view,
     tenantId: c.tenantId,
     branchId: c.branchId,
     reference: c.reference,
@@ -300,18 +324,18 @@ export function toDto(c: ComplaintEntity): ComplaintDto {
     status: c.status,
     round: c.round,
     description: c.description,
-    demand: c.demand,
+    demand: shows('demand') ? c.demand : null,
     location: c.location,
     householdsAffected: c.householdsAffected,
     complainant: { name: c.complainantName, phone: c.complainantPhone, unit: c.complainantUnit },
     receivedAt: c.receivedAt,
     deadlines: c.deadlines.map(toDeadlineDto),
-    satisfied: c.satisfied,
+    satisfied: shows('satisfied') ? c.satisfied : null,
     workflowId: c.workflowId,
     policyVersion: c.policyVersion,
-    matterId: c.matterId,
-    customerDeadline: c.customerDeadline,
-    specialReport: c.specialReport
+    matterId: shows('matterId') ? c.matterId : null,
+    customerDeadline: shows('customerDeadline') ? c.customerDeadline : null,
+    specialReport: c.specialReport && shows('specialReport')
       ? { ...c.specialReport, submittedAt: new Date(c.specialReport.submittedAt), submittedById: c.specialReport.submittedBy, tenantId: c.tenantId }
       : null,
     firstContactOwnerId: c.firstContactOwnerId,

@@ -5,13 +5,15 @@ import { DataSource } from 'typeorm';
 import { defaultBranchCalendar } from '../../../../../libs/domain/src/calendar/china-holidays.util';
 import { isValidTimeZone } from '../../../../../libs/domain/src/calendar/zoned-time.util';
 import {
-  BRANCH_SCOPED_ROLES, COMPANY_SCOPED_ROLES, OrganisationAction, OrganisationTarget, organisationRefusal,
+  GrantRequest, GrantTarget, OrganisationAction, OrganisationScope, OrganisationTarget, grantRefusal, grantShapeIssues, organisationRefusal,
+  seesBranch, seesCompany,
 } from '../../../../../libs/domain/src/permissions/permission.util';
 import { presetPolicy } from '../../../../../libs/domain/src/policy/policy.util';
 import type { PolicyPresetName } from '../../../../../libs/domain/src/policy/policy.types';
 import {
   BranchEntity, CompanyEntity, PolicyVersionEntity, RoleAssignmentEntity, TenantEntity, UserEntity,
 } from '../../../../../libs/persistence/src/entities';
+import { tenantTransaction } from '../../../../../libs/persistence/src/tenant-transaction';
 import { TenantRecordRepository, TenantScopedRepository } from '../../../../../libs/persistence/src/tenant-scoped.repository';
 import { AppError, BadUserInputError, ErrorCode, ForbiddenError, NotFoundError, UnavailableError } from '../../common/app-error';
 import { InjectDataSource } from '../../common/database.provider';
@@ -58,7 +60,7 @@ export class OrganisationService {
       if (isInfrastructureFailure(err)) throw new UnavailableError('the complaint engine (Temporal) is unreachable');
       throw err;
     }
-    return this.ds.transaction(async (m) => {
+    return tenantTransaction(this.ds, tenantId, async (m) => {
       const tenant = await this.tenants.withManager(m).insert(tenantId, { name: args.name, policyPreset: args.policyPreset, currentPolicyVersion: 1 });
       await this.policyVersions.withManager(m).insert(tenantId, {
         version: 1, document: presetPolicy(args.policyPreset as PolicyPresetName) as unknown as Record<string, unknown>, overrides: {},
@@ -98,36 +100,39 @@ export class OrganisationService {
     });
   }
 
+  /**
+   * A new user with role grants. Each grant's shape must match its role (BAD_USER_INPUT naming the
+   * field); its branch or company must be one the caller sees (NOT_FOUND otherwise, like any record
+   * outside their reach); and the caller must hold a granting role that ranks at least as high and
+   * whose scope contains it (FORBIDDEN naming the field): nobody grants a role wider than their own.
+   */
   async createUser(p: Principal, args: CreateUserArgs): Promise<UserEntity> {
     const tenantId = tenantOf(p);
-    const fields: { field: string; message: string }[] = [];
-    for (const [i, r] of args.roles.entries()) {
-      const at = `roles.${i}`;
-      if (r.role === 'PLATFORM_ADMIN') fields.push({ field: `${at}.role`, message: 'PLATFORM_ADMIN cannot be granted to a tenant user' });
-      if (BRANCH_SCOPED_ROLES.includes(r.role) && !r.branchId) fields.push({ field: `${at}.branchId`, message: `${r.role} needs a branchId` });
-      if (COMPANY_SCOPED_ROLES.includes(r.role) && !r.companyId) fields.push({ field: `${at}.companyId`, message: `${r.role} needs a companyId` });
-      if (r.role === 'HEAD_OFFICE' && (r.companyId || r.branchId)) fields.push({ field: `${at}`, message: 'HEAD_OFFICE is group-wide: give neither companyId nor branchId' });
-    }
-    if (fields.length) throw new BadUserInputError(fields);
-    // Resolve each grant's branch/company inside this tenant, filling the company of a branch grant.
-    const grants: { role: RoleAssignmentEntity['role']; companyId: string | null; branchId: string | null }[] = [];
-    for (const r of args.roles) {
-      let companyId = r.companyId ?? null;
-      const branchId = r.branchId ?? null;
-      if (branchId) {
-        const branch = await this.branches.findOne(tenantId, { id: branchId });
-        if (!branch) throw new NotFoundError('branch');
-        companyId = branch.companyId;
-        allow(p, 'GRANT_BRANCH_ROLE', branch);
-      } else if (companyId) {
-        if (!(await this.companies.findOne(tenantId, { id: companyId }))) throw new NotFoundError('company');
-        allow(p, 'GRANT_COMPANY_ROLE', { companyId });
-      } else {
-        allow(p, 'GRANT_GROUP_ROLE');
+    const requested: GrantRequest[] = args.roles.map((r) => ({ role: r.role, companyId: r.companyId ?? null, branchId: r.branchId ?? null }));
+    const shape = requested.flatMap((g, i) => grantShapeIssues(g).map((x) => ({ field: `roles.${i}.${x.field}`, message: x.reason })));
+    if (shape.length) throw new BadUserInputError(shape);
+    // Resolve each grant's branch or company inside this tenant, filling the company of a branch grant.
+    const grants: GrantRequest[] = [];
+    for (const [i, g] of requested.entries()) {
+      let target: GrantTarget = null;
+      if (g.branchId) {
+        const branch = await this.branches.findOne(tenantId, { id: g.branchId });
+        if (!branch || !seesBranch(p, branch)) throw new NotFoundError('branch');
+        target = { branch };
+      } else if (g.companyId) {
+        const company = await this.companies.findOne(tenantId, { id: g.companyId });
+        if (!company || !seesCompany(p, company.id)) throw new NotFoundError('company');
+        target = { companyId: company.id };
       }
-      grants.push({ role: r.role, companyId, branchId });
+      const refusal = grantRefusal(p, g, target);
+      if (refusal) {
+        const issue = { field: `roles.${i}.${refusal.field}`, message: refusal.reason };
+        if (refusal.kind === 'SHAPE') throw new BadUserInputError([issue]);
+        throw new AppError(ErrorCode.FORBIDDEN, refusal.reason, [issue]);
+      }
+      grants.push({ role: g.role, companyId: target && 'branch' in target ? target.branch.companyId : g.companyId, branchId: g.branchId });
     }
-    return this.ds.transaction(async (m) => {
+    return tenantTransaction(this.ds, tenantId, async (m) => {
       const user = await this.users.withManager(m).insert(tenantId, { id: randomUUID(), name: args.name, createdAt: new Date() });
       const roles = this.roles.withManager(m);
       for (const g of grants) await roles.insert(tenantId, { id: randomUUID(), userId: user.id, ...g });
@@ -139,11 +144,11 @@ export class OrganisationService {
   loaders(ctx: object, tenantId: string): { users: DataLoader<string, UserEntity | null>; branches: DataLoader<string, BranchEntity | null> } {
     return perRequestMemo(ctx, `org:${tenantId}`, () => ({
       users: new DataLoader<string, UserEntity | null>(async (ids) => {
-        const rows = await this.users.query(tenantId, 'u').andWhere('u.id IN (:...ids)', { ids: [...ids] }).getMany();
+        const rows = await this.users.read(tenantId, 'u', (qb) => qb.andWhere('u.id IN (:...ids)', { ids: [...ids] }).getMany());
         return ids.map((id) => rows.find((r) => r.id === id) ?? null);
       }),
       branches: new DataLoader<string, BranchEntity | null>(async (ids) => {
-        const rows = await this.branches.query(tenantId, 'b').andWhere('b.id IN (:...ids)', { ids: [...ids] }).getMany();
+        const rows = await this.branches.read(tenantId, 'b', (qb) => qb.andWhere('b.id IN (:...ids)', { ids: [...ids] }).getMany());
         return ids.map((id) => rows.find((r) => r.id === id) ?? null);
       }),
     }));
@@ -157,13 +162,19 @@ export class OrganisationService {
     return this.roles.find(tenantId, { userId });
   }
 
-  /** Branches the caller may see. */
-  visibleBranches(p: Principal, companyId?: string): Promise<BranchEntity[]> {
+  /**
+   * Branches the caller may see (of `companyId`, when given): by default the organisation they see
+   * (`organisationScope`: a handler or contractor sees only their own branch or company); `within`
+   * narrows to another scope of theirs, e.g. their staff reach.
+   */
+  visibleBranches(p: Principal, companyId?: string, within: OrganisationScope = p): Promise<BranchEntity[]> {
     const tenantId = tenantOf(p);
-    const qb = this.branches.query(tenantId, 'b').orderBy('b.code');
-    if (companyId) qb.andWhere('b.companyId = :companyId', { companyId });
-    if (!p.wholeTenant) qb.andWhere('b.id = ANY(:ids)', { ids: p.branchIds });
-    return qb.getMany();
+    return this.branches.read(tenantId, 'b', (qb) => {
+      qb.orderBy('b.code');
+      if (companyId) qb.andWhere('b.companyId = :companyId', { companyId });
+      if (!within.wholeTenant) qb.andWhere('(b.id = ANY(:ids) OR b.companyId = ANY(:companyIds))', { ids: within.branchIds, companyIds: within.companyIds });
+      return qb.getMany();
+    });
   }
 
   async visibleCompanies(p: Principal): Promise<CompanyEntity[]> {
@@ -172,7 +183,7 @@ export class OrganisationService {
     const branches = await this.visibleBranches(p);
     const ids = [...new Set([...p.companyIds, ...branches.map((b) => b.companyId)])];
     if (ids.length === 0) return [];
-    return this.companies.query(tenantId, 'c').andWhere('c.id = ANY(:ids)', { ids }).orderBy('c.name').getMany();
+    return this.companies.read(tenantId, 'c', (qb) => qb.andWhere('c.id = ANY(:ids)', { ids }).orderBy('c.name').getMany());
   }
 
   branch(tenantId: string, id: string): Promise<BranchEntity | null> {

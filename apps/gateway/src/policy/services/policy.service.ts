@@ -4,6 +4,7 @@ import { organisationRefusal } from '../../../../../libs/domain/src/permissions/
 import { mergePolicy, presetPolicy, validatePolicyOverrides } from '../../../../../libs/domain/src/policy/policy.util';
 import type { Policy, PolicyOverrides, PolicyPresetName } from '../../../../../libs/domain/src/policy/policy.types';
 import { PolicyVersionEntity, TenantEntity } from '../../../../../libs/persistence/src/entities';
+import { tenantTransaction } from '../../../../../libs/persistence/src/tenant-transaction';
 import { TenantRecordRepository, TenantScopedRepository } from '../../../../../libs/persistence/src/tenant-scoped.repository';
 import { tenantOf } from '../../auth/auth.service';
 import { Principal } from '../../auth/principal';
@@ -29,7 +30,7 @@ export class PolicyService {
     const tenantId = tenantOf(p);
     const refusal = organisationRefusal(p, 'SET_POLICY');
     if (refusal) throw new ForbiddenError(refusal);
-    return this.ds.transaction(async (m) => {
+    return tenantTransaction(this.ds, tenantId, async (m) => {
       const tenants = this.tenants.withManager(m);
       // Locks the tenant row: concurrent policy changes get consecutive versions.
       const tenant = await tenants.findOneForUpdate(tenantId);

@@ -1,0 +1,57 @@
+import { DataSource, EntityManager } from 'typeorm';
+
+/** The PostgreSQL setting row-level security reads the tenant from (see the RLS migration). */
+export const TENANT_SETTING = 'app.tenant_id';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export class MissingTenantError extends Error {
+  constructor() {
+    super('a tenant id is required for every tenant-owned query');
+  }
+}
+
+/** Refuses an empty or malformed tenant id: it would otherwise silently widen or break a query. */
+export function requireTenant(tenantId: string): void {
+  if (typeof tenantId !== 'string' || !UUID.test(tenantId)) throw new MissingTenantError();
+}
+
+// The tenant each transaction's manager was opened for: a scoped repository bound to a manager
+// refuses a call naming another tenant instead of running it under the wrong setting.
+const managerTenants = new WeakMap<EntityManager, string>();
+
+/**
+ * Runs `work` in one transaction whose row-level-security tenant is `tenantId`
+ * (`set_config('app.tenant_id', …, true)`: local to the transaction, so a pooled connection never
+ * carries one request's tenant into the next). Every read and write of tenant data goes through
+ * here; as the application role, a query outside such a transaction sees no tenant rows at all.
+ */
+export async function tenantTransaction<T>(ds: DataSource, tenantId: string, work: (m: EntityManager) => Promise<T>): Promise<T> {
+  requireTenant(tenantId);
+  return ds.transaction(async (m) => {
+    await m.query(`SELECT set_config('${TENANT_SETTING}', $1, true)`, [tenantId]);
+    managerTenants.set(m, tenantId);
+    return work(m);
+  });
+}
+
+/** Throws unless `m` is a tenant transaction's manager for `tenantId`. */
+export function assertManagerTenant(m: EntityManager, tenantId: string): void {
+  requireTenant(tenantId);
+  const bound = managerTenants.get(m);
+  if (bound === undefined) throw new Error('a scoped repository was bound to a manager that is not a tenantTransaction\'s');
+  if (bound !== tenantId) throw new Error('a tenant transaction was asked for another tenant\'s rows');
+}
+
+/**
+ * Where tenant data is read and written: the data source (each call its own tenant transaction) or
+ * a tenant transaction's manager (calls join it).
+ */
+export type TenantSource = DataSource | EntityManager;
+
+/** Runs `work` with a manager whose tenant is `tenantId`: joins `source` when it is a tenant transaction's manager. */
+export function inTenant<T>(source: TenantSource, tenantId: string, work: (m: EntityManager) => Promise<T>): Promise<T> {
+  if (source instanceof DataSource) return tenantTransaction(source, tenantId, work);
+  assertManagerTenant(source, tenantId);
+  return work(source);
+}
