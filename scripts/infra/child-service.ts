@@ -51,7 +51,10 @@ export class ChildService {
 
   constructor(opts: ChildServiceOptions) {
     this.name = opts.name;
-    const args = opts.nodeArgs ?? (opts.entry ? [RUN_TS, opts.entry] : undefined);
+    const entryArgs = opts.entry ? [RUN_TS, opts.entry] : undefined;
+    // SERVICE_CPU_PROF_DIR: each service writes a V8 CPU profile there when it stops (profiling the bench).
+    const profile = entryArgs && process.env.SERVICE_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SERVICE_CPU_PROF_DIR}`] : [];
+    const args = opts.nodeArgs ?? (entryArgs ? [...profile, ...entryArgs] : undefined);
     if (!args) throw new Error(`${opts.name}: give an entry or nodeArgs`);
     const prefix = `${paint(`[${opts.name}]`, opts.color ?? 'magenta')} `;
     this.child = spawn(process.execPath, args, { cwd: ROOT, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -28,11 +28,35 @@ const managerTenants = new WeakMap<EntityManager, string>();
  */
 export async function tenantTransaction<T>(ds: DataSource, tenantId: string, work: (m: EntityManager) => Promise<T>): Promise<T> {
   requireTenant(tenantId);
-  return ds.transaction(async (m) => {
-    await m.query(`SELECT set_config('${TENANT_SETTING}', $1, true)`, [tenantId]);
-    managerTenants.set(m, tenantId);
-    return work(m);
-  });
+  const runner = ds.createQueryRunner();
+  const client = (await runner.connect()) as { query(sql: string): Promise<unknown> };
+  let broken: unknown;
+  try {
+    let result: T;
+    try {
+      // One round trip for both (every statement is a socket write, which dominated the gateway's CPU
+      // under load): the simple protocol runs the two statements, and the tenant id is a checked UUID.
+      await client.query(`BEGIN; SELECT set_config('${TENANT_SETTING}', '${tenantId}', true)`);
+      // TypeORM must not open a transaction of its own inside this one (a `save` would, and commit it).
+      (runner as { isTransactionActive: boolean }).isTransactionActive = true;
+      managerTenants.set(runner.manager, tenantId);
+      result = await work(runner.manager);
+    } catch (err) {
+      await client.query('ROLLBACK').catch((rollbackFailed: unknown) => {
+        broken = rollbackFailed;
+      });
+      throw err;
+    }
+    await client.query('COMMIT').catch((commitFailed: unknown) => {
+      broken = commitFailed;
+      throw commitFailed;
+    });
+    return result;
+  } finally {
+    (runner as { isTransactionActive: boolean }).isTransactionActive = false;
+    // A connection whose ROLLBACK or COMMIT failed is dropped from the pool, never reused.
+    await (runner as unknown as { releasePostgresConnection(err?: unknown): Promise<void> }).releasePostgresConnection(broken);
+  }
 }
 
 /** Throws unless `m` is a tenant transaction's manager for `tenantId`. */
