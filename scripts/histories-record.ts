@@ -20,10 +20,11 @@ import type { Policy } from '../libs/domain/src/policy/policy.types';
 import { ensurePostgres } from './infra/postgres';
 import { resolveTemporal } from './infra/temporal-cli';
 import { startTemporalDevServer } from './infra/temporal-server';
-import { complaintWorkflowId } from '../workflows/shared/ids';
+import { complaintWorkflowId, escalationWorkflowId } from '../workflows/shared/ids';
 import type { ComplaintWorkflowInput } from '../workflows/shared/complaint.types';
 import { tenantSearchAttributes } from '../workflows/shared/search-attributes';
 import { acknowledgeUpdate, calendarChangedSignal, dispatchUpdate, followUpUpdate, intakeUpdate } from '../workflows/shared/updates';
+import { severityRuleSignal } from '../workflows/shared/updates';
 import { COMPLAINT_FIELDS, Group, SUBMIT, complaintInput, provisionGroup } from '../test/support/fixtures';
 import { Stack, eventually } from '../test/support/stack';
 import { historyToJsonValue } from '../test/support/history-json';
@@ -409,6 +410,93 @@ async function main(): Promise<void> {
       await staff(met, c).acknowledge();
       await staff(met, c).resolve();
       keep('continue-as-new', handle.workflowId);
+    });
+
+    // --- same matter: five households linked into one matter (pm-branch: MAJOR), every complaint signalled ----
+    await scenario('same-matter', async () => {
+      const cs: Complaint[] = [];
+      for (let i = 0; i < 5; i++) cs.push(await submit(met, `same-matter-${i}`, { complainant: { name: `Owner ${i}`, phone: `1391234000${i}`, unit: `8-${101 + i}` } }));
+      let matterId = '';
+      for (const c of cs.slice(1)) {
+        matterId = (await stack.ok(`mutation { linkSameMatter(id: "${cs[0].id}", otherId: "${c.id}") { matterId } }`, {}, met.tokens.dispatcher)).linkSameMatter.matterId;
+      }
+      for (const c of cs) await untilTimeline(met, c.id, 'the matter\'s upgrade', (events) => events.some((e) => e.type === 'SEVERITY_CHANGED'));
+      keep('same-matter', `matter/${met.tenantId}/${matterId}`);
+      keep('same-matter-complaint', cs[0].workflowId as string);
+    });
+
+    // --- escalations: an emergency not acknowledged in time climbs (branch manager → head office) and is
+    // acknowledged; another is stopped by its complaint's withdrawal while it waits --------------------------
+    await scenario('escalation', async () => {
+      const esc = await provisionGroup(stack, 'Histories Escalation Group', 'pm-branch', 'HE01');
+      const levels = [{ level: 'BRANCH_MANAGER', ackWithin: 'PT2S' }, { level: 'HEAD_OFFICE', ackWithin: 'PT1H' }];
+      await stack.ok(SET_POLICY, { o: { deadlines: deadlines(FAR), escalation: { triggers: { EMERGENCY: { levels, repeatLastEvery: 'PT1H' } } } } }, esc.tokens.headOffice);
+      const ESCALATIONS = `query($id: ID!) { complaint(id: $id) { escalations { id level superseded } } }`;
+      const escalationsOf = async (id: string): Promise<{ id: string; level: string; superseded: boolean }[]> =>
+        (await stack.ok(ESCALATIONS, { id }, esc.tokens.headOffice)).complaint.escalations;
+      const climbed = await submit(esc, 'escalation-climbs', { emergency: true });
+      const top = await eventually(async () => (await escalationsOf(climbed.id)).find((e) => e.level === 'HEAD_OFFICE'), 60_000, 250);
+      await stack.ok(`mutation($id: ID!) { acknowledgeEscalation(id: $id, requestId: "ack-1") { id } }`, { id: top.id }, esc.tokens.headOffice);
+      await staff(esc, climbed).withdraw();
+      keep('escalation-complaint', climbed.workflowId as string);
+      keep('escalation-acknowledged', escalationWorkflowId(esc.tenantId, climbed.id, 'EMERGENCY', 1));
+      const stopped = await submit(esc, 'escalation-stopped', { emergency: true });
+      await eventually(async () => ((await escalationsOf(stopped.id)).length > 0 ? true : undefined), 60_000, 250);
+      await staff(esc, stopped).withdraw();
+      const handle = client.workflow.getHandle(escalationWorkflowId(esc.tenantId, stopped.id, 'EMERGENCY', 1));
+      await handle.result();
+      keep('escalation-stopped-by-withdrawal', handle.workflowId);
+    });
+
+    // --- severity that follows the facts: an outage upgrading after its window (training, 2 s) and one restored
+    // in time; facts updated, reclassified, a matter's rule (twice, and another tenant's, ignored); a responsible
+    // complaint climbing HOT → MAJOR (vanke-sh, 2 s / 4 s); a reopened one becoming IMPORTANT ---------------------
+    await scenario('severity-follows-facts', async () => {
+      const tr = await provisionGroup(stack, 'Histories Severity Group', 'training', 'HS01');
+      await stack.ok(SET_POLICY, { o: { deadlines: deadlines(FAR), severity: { facilityOutageMajorAfter: 'PT2S' } } }, tr.tokens.headOffice);
+      const outage = await submit(tr, 'severity-outage', { facilityOutage: { kind: 'ELEVATOR', since: new Date().toISOString() } });
+      await untilTimeline(tr, outage.id, 'the outage upgrade', (events) => events.some((e) => e.type === 'SEVERITY_CHANGED' && e.data.rule === 'facilityOutage'));
+      keep('severity-facility-outage', outage.workflowId as string);
+
+      const c = await submit(tr, 'severity-restored', { facilityOutage: { kind: 'WATER', since: new Date().toISOString() } });
+      await mutate('recordFacilityRestored', `id: "${c.id}", restoredAt: ${q(new Date().toISOString())}, requestId: "restore-1"`, tr.tokens.dispatcher);
+      await mutate('updateComplaintFacts', `id: "${c.id}", householdsAffected: 3, reason: "two neighbours joined", requestId: "facts-1"`, tr.tokens.dispatcher);
+      await mutate('reclassify', `id: "${c.id}", category: OTHER, severity: HOT, reason: "one stairwell only", requestId: "reclassify-1"`, tr.tokens.branchManager);
+      const handle = client.workflow.getHandle(c.workflowId as string);
+      const rule = { severity: 'MAJOR' as const, rule: 'sameMatterComplaintsMajor', matterId: null, firedAt: Date.now() };
+      await handle.signal(severityRuleSignal, { ...rule, tenantId: met.tenantId });
+      await handle.signal(severityRuleSignal, { ...rule, tenantId: tr.tenantId });
+      await handle.signal(severityRuleSignal, { ...rule, tenantId: tr.tenantId });
+      await untilTimeline(tr, c.id, 'the matter rule', (events) => events.some((e) => e.type === 'SEVERITY_CHANGED' && e.data.rule === 'matter:sameMatterComplaintsMajor'));
+      keep('severity-facts-reclassify-matter', c.workflowId as string);
+
+      const vk = await provisionGroup(stack, 'Histories Vanke Group', 'vanke-sh', 'HV01');
+      await stack.ok(SET_POLICY, { o: { deadlines: deadlines(FAR), severity: { unresolvedHotAfter: 'PT2S', unresolvedMajorAfter: 'PT4S' } } }, vk.tokens.headOffice);
+      const late = await submit(vk, 'severity-unresolved');
+      await staff(vk, late).validity();
+      await untilTimeline(vk, late.id, 'unresolved → MAJOR', (events) => events.some((e) => e.type === 'SEVERITY_CHANGED' && e.data.rule === 'unresolvedMajorAfter'));
+      keep('severity-unresolved', late.workflowId as string);
+      const again = await submit(vk, 'severity-reopened');
+      const a = staff(vk, again);
+      await a.dispatch();
+      await a.acknowledge();
+      await a.resolve();
+      await a.callback(false);
+      await untilTimeline(vk, again.id, 'reopened → IMPORTANT', (events) => events.some((e) => e.type === 'SEVERITY_CHANGED' && e.data.rule === 'reopenedImportant'));
+      keep('severity-reopened', again.workflowId as string);
+    });
+
+    // --- merge and hand-over (首问责任制): the merged complaint ends, its survivor hears of it (a signal) ----------
+    await scenario('merge-and-hand-over', async () => {
+      const survivor = await submit(met, 'merge-survivor');
+      const merged = await submit(met, 'merge-merged');
+      await staff(met, merged).dispatch();
+      await mutate('handOver', `id: "${survivor.id}", toUserId: "${met.handler}", note: "Wang knows the building", requestId: "hand-over-1"`, met.tokens.dispatcher);
+      await mutate('mergeComplaint', `id: "${merged.id}", intoId: "${survivor.id}", reason: "same leak, same flat", requestId: "merge-1"`, met.tokens.dispatcher);
+      await statusIs(met, merged.id, 'MERGED');
+      await untilTimeline(met, survivor.id, 'MERGE_RECEIVED', hasEvent('MERGE_RECEIVED'));
+      keep('merge-merged', merged.workflowId as string);
+      keep('merge-survivor', survivor.workflowId as string);
     });
 
     // --- weekly review --------------------------------------------------------------------------------------

@@ -31,6 +31,8 @@ interface Entities {
   complaintId: string;
   /** Withdrawn by its baseline, so that the other actions' target stays open. */
   complaintToWithdrawId: string;
+  /** Merged into `complaintId` by its baseline (same complainant), which stays open. */
+  complaintToMergeId: string;
 }
 
 /**
@@ -55,6 +57,9 @@ function knownValues(e: Entities): KnownValue {
       'submitComplaint:input.customerDeadline': new Date(Date.now() + 7 * 86_400_000).toISOString(),
       'dispatchComplaint:assigneeId': e.handlerId,
       'withdrawComplaint:id': e.complaintToWithdrawId,
+      'mergeComplaint:id': e.complaintToMergeId,
+      'mergeComplaint:intoId': e.complaintId,
+      'handOver:toUserId': e.handlerId,
       'determineValidity:validity': 'VALID',
       'determineValidity:responsibility': 'RESPONSIBLE',
       'setPolicy:overrides': {
@@ -97,9 +102,10 @@ describe('fuzzing every mutation with invalid input', () => {
     g = await provisionGroup(stack, 'Fuzz Group', 'pm-branch', 'FZ00');
     const complaint = (await stack.ok(SUBMIT, { input: complaintInput(g.branchId, 'fuzz-target') }, g.tokens.dispatcher)).submitComplaint;
     const toWithdraw = (await stack.ok(SUBMIT, { input: complaintInput(g.branchId, 'fuzz-withdraw') }, g.tokens.dispatcher)).submitComplaint;
+    const toMerge = (await stack.ok(SUBMIT, { input: complaintInput(g.branchId, 'fuzz-merge') }, g.tokens.dispatcher)).submitComplaint;
     entities = {
       companyId: g.companyId, branchId: g.branchId, quietBranchId: g.otherBranchId, handlerId: g.handler, complaintId: complaint.id,
-      complaintToWithdrawId: toWithdraw.id,
+      complaintToWithdrawId: toWithdraw.id, complaintToMergeId: toMerge.id,
     };
     schema = await generateSchema();
     connection = await Connection.connect({ address: temporalAddress() });

@@ -11,6 +11,7 @@ import {
 import { VictimComplaint, Victims, complaintMarkers, organisationMarkers, seedVictims } from './support/sweep/seed';
 import { TenantSnapshot, settledSnapshot, snapshotDiff, snapshotTenant } from './support/sweep/snapshot';
 import { Stack, temporalAddress } from './support/stack';
+import { SubscriptionCall, SweptSubscription, openSubscriptions } from './support/sweep/subscriptions';
 
 /**
  * The security sweep: every query and mutation of the schema the gateway serves (read by
@@ -140,6 +141,10 @@ describe('security sweep: every operation, as everyone who must not reach tenant
   function idFor(operation: string, name: string): string {
     const c = v.a.complaints;
     const target = c[TARGET[operation] ?? 'dispatched'];
+    // A matter is named by its own id: A's matter of two B1 complaints.
+    if (operation === 'matter' && name === 'id') return v.a.matterId;
+    // An escalation is named by its own id: A's escalation addressed to B1's manager.
+    if (operation === 'acknowledgeEscalation' && name === 'id') return v.a.escalationId;
     switch (name) {
       case 'id':
       case 'complaintId':
@@ -283,16 +288,6 @@ describe('security sweep: every operation, as everyone who must not reach tenant
     expect(blind).toEqual([]);
   });
 
-  it('has no subscriptions, or a transport to sweep them', () => {
-    const subscriptions = operations.filter((o) => o.kind === 'subscription').map((o) => o.name);
-    if (subscriptions.length) {
-      throw new Error(
-        `the schema now has subscriptions (${subscriptions.join(', ')}) and the sweep has no subscription transport: ` +
-        'extend test/support/sweep to subscribe as each persona (graphql-ws) with tenant A ids, then change tenant A and assert nothing arrives',
-      );
-    }
-  });
-
   it.each(PERSONAS)('$who: sees nothing of A, is refused only for scope, changes nothing', async ({ key }) => {
     const persona = personas.get(key)!;
     const findings: string[] = [];
@@ -386,4 +381,74 @@ describe('security sweep: every operation, as everyone who must not reach tenant
     expect(beforeSweep).toBeDefined();
     expect(snapshotDiff(beforeSweep!, await settledSnapshot(snapshot))).toEqual([]);
   });
+
+  // Last: it changes tenant A on purpose (a follow-up by A's own staff), which the passes above forbid.
+  it('every subscription, as every persona over graphql-ws: refused only for scope, and nothing arrives when A changes', async () => {
+    const subscriptionOps = operations.filter((o) => o.kind === 'subscription');
+    expect(subscriptionOps.length).toBeGreaterThan(0);
+    const gateway = stack.url;
+    const callsAs = (persona: string, ids: (operation: string, name: string) => string, suffix = ''): SubscriptionCall[] => subscriptionOps.map((op) => {
+      const { query, args } = callOf(op, persona, ids);
+      return { operation: op.name, label: `${op.name}${suffix} (subscription)`, query, args };
+    });
+    // Positive control: A's own branch manager, on the same transport with the same documents, must
+    // receive the change (so the window below is one in which updates do arrive).
+    const owner = openSubscriptions(gateway, stack.token(v.a.users.b1Manager, v.a.tenantId), callsAs('owner', idFor));
+    const opened = PERSONAS.map(({ key }) => {
+      const persona = personas.get(key)!;
+      const real = openSubscriptions(gateway, persona.token, callsAs(key, idFor));
+      // Outside A, A's ids must be answered as ids that exist nowhere.
+      const unknown = persona.outsideTenant ? openSubscriptions(gateway, persona.token, callsAs(key, () => randomUUID(), ' (unknown ids)')) : null;
+      return { persona, real, unknown };
+    });
+    const findings: string[] = [];
+    try {
+      const target = v.a.complaints.inProgress;
+      const manager = stack.token(v.a.users.b1Manager, v.a.tenantId);
+      const changeA = async (): Promise<void> => {
+        const r = await send(gateway, manager, `mutation($id: ID!, $r: String!) { recordFollowUp(id: $id, note: "Sweep: checked the lift again", customerInformed: false, requestId: $r) { id } }`, { id: target.id, r: `sweep-live-${tag()}` });
+        expect(errorCodes(r)).toEqual([]);
+      };
+      const ownerSaw = (): boolean => owner.subscriptions.some((s) => markersIn(s.answer(), [target.id]).length > 0);
+      // Subscriptions register asynchronously: change A until the control has seen a change.
+      await new Promise((r) => setTimeout(r, 1_000));
+      for (let attempt = 0; attempt < 10 && !ownerSaw(); attempt++) {
+        await changeA();
+        const until = Date.now() + 3_000;
+        while (!ownerSaw() && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(ownerSaw()).toBe(true);
+      // One more change now that everything is surely registered, and a window for it to (not) arrive.
+      await changeA();
+      await new Promise((r) => setTimeout(r, 2_000));
+
+      for (const { persona, real, unknown } of opened) {
+        const byOp = new Map<string, SweptSubscription>(real.subscriptions.map((s) => [s.call.operation, s]));
+        for (const op of subscriptionOps) {
+          const sub = byOp.get(op.name)!;
+          const answer = sub.answer();
+          calls += 1;
+          findings.push(...judge(persona, op, answer, `${persona.key}: ${sub.call.label}`));
+          if (sub.live.received.length) findings.push(`${persona.key}: ${sub.call.label}: received ${sub.live.received.length} update(s) of A`);
+          if (!sub.live.errors.length && sub.live.completed) findings.push(`${persona.key}: ${sub.call.label}: completed without a refusal`);
+          const control = unknown?.subscriptions.find((s) => s.call.operation === op.name);
+          if (control) {
+            const other = control.answer();
+            findings.push(...judge(persona, op, other, `${persona.key}: ${control.call.label}`));
+            const seen = (a: typeof answer): string => `${outcomeOf(a, op.name)} ${[...new Set(errorCodes(a))].sort().join(',')}`;
+            if (seen(answer) !== seen(other)) findings.push(`${persona.key}: ${op.name} (subscription) tells A's ids from unknown ones (${seen(answer)} vs ${seen(other)})`);
+          }
+        }
+      }
+    } finally {
+      await owner.close();
+      for (const { real, unknown } of opened) {
+        await real.close();
+        await unknown?.close();
+      }
+    }
+    process.stderr.write(`[security sweep] subscriptions over graphql-ws: ${PERSONAS.length} personas × ${subscriptionOps.map((o) => o.name).join(', ')}\n`);
+    if (findings.length) throw new Error(`${findings.length} findings on subscriptions:\n- ${findings.join('\n- ')}`);
+  });
+
 });

@@ -1,23 +1,35 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import {
   ActivityFailure, ApplicationFailure, allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities, proxyLocalActivities,
-  currentUpdateInfo, setHandler, workflowInfo,
+  currentUpdateInfo, setHandler, workflowInfo, getExternalWorkflowHandle,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ParentClosePolicy, WorkflowIdReusePolicy, startChild } from '@temporalio/workflow';
 // Relative imports only: path aliases do not resolve inside the workflow bundle.
+import { escalationTriggers, triggerKey } from '../libs/domain/src/escalation/escalation.util';
+import type { escalationWorkflow } from './escalation.workflow';
+import { escalationComplaintEndedSignal } from './shared/escalation';
+import { escalationWorkflowId as escalationId } from './shared/ids';
+import { tenantSearchAttributes } from './shared/search-attributes';
 import {
   ComplaintCommand, LifecycleEffect, LifecyclePatches, ReduceResult, StaffCommand, initialComplaintState, isOpenDeadline, readyToClose, reduce,
   staffActionRefusal,
 } from '../libs/domain/src/lifecycle/complaint.reducer';
 import { ComplaintAction, isTerminal } from '../libs/domain/src/lifecycle/lifecycle.util';
+import { SEVERITIES } from '../libs/domain/src/enums';
+import { nextSeverityRuleAt } from '../libs/domain/src/severity/severity-lifecycle.util';
+import type { FacilityRestoredArgs, ReclassifyArgs, UpdateFactsArgs } from './shared/complaint.types';
+import { facilityRestoredUpdate, reclassifyUpdate, severityRuleSignal, updateFactsUpdate } from './shared/updates';
 import type { ComplaintActivities } from './shared/complaint.activities.types';
 import {
   ActionBase, ActionResult, CallbackArgs, ComplaintState, ComplaintWorkflowInput, DATA_REJECTED, DispatchArgs,
   FollowUpArgs, INVALID_TRANSITION, MAX_APPLIED_ACTIONS, PROJECTION_FAILED, RETRY_KEY_UPDATE_PREFIX, REGISTRATION_FAILED, ResolveArgs, SpecialReportArgs,
-  TENANT_MISMATCH, TenantStamped, TimelineEventRecord, ValidityArgs, WithdrawArgs,
+  TENANT_MISMATCH, TenantStamped, TimelineEventRecord, ValidityArgs, WithdrawArgs, MergeArgs, HandOverArgs,
 } from './shared/complaint.types';
+import { complaintWorkflowId } from './shared/ids';
 import {
   acknowledgeUpdate, calendarChangedSignal, callbackUpdate, dispatchUpdate, followUpUpdate, intakeUpdate, resolveUpdate,
-  specialReportUpdate, stateQuery, validityUpdate, withdrawUpdate,
+  specialReportUpdate, stateQuery, validityUpdate, withdrawUpdate, mergeUpdate, handOverUpdate, mergeReceivedSignal,
 } from './shared/updates';
 
 const acts = proxyActivities<ComplaintActivities>({
@@ -48,10 +60,18 @@ const PATCH_REGISTRATION_FAILURE = 'registration-failure-ends-intake';
 const PATCH_APPLIED_ACTIONS = 'applied-actions-remembered';
 /** A calendar signal sent for another tenant (or naming none) is ignored. */
 const PATCH_TENANT_CHECKED_SIGNALS = 'tenant-checked-signals';
+/** Each escalation trigger the state holds (HOT, MAJOR, EMERGENCY, an escalating breach) starts one escalation workflow. */
+const PATCH_ESCALATIONS = 'escalations';
+/** Merge (the survivor hears of it, MERGE_RECEIVED) and hand-over (首问责任制). */
+const PATCH_MERGE_HAND_OVER = 'merge-and-hand-over';
+/** Severity follows the facts: time-based rules (unresolved, facility outage) on the one timer, reopened → IMPORTANT, a matter's rule signal. */
+const PATCH_SEVERITY_FOLLOWS_FACTS = 'severity-follows-facts';
 
 const DEFAULT_MAX_HISTORY_EVENTS = 2000;
 /** The patch behind each decision the reducer may ask for (it never calls patched() itself). */
-const DECISION_PATCHES: Record<keyof LifecyclePatches, string> = { uncomputableDeadlineFallsBack: PATCH_UNCOMPUTABLE_DEADLINE };
+const DECISION_PATCHES: Record<keyof LifecyclePatches, string> = {
+  uncomputableDeadlineFallsBack: PATCH_UNCOMPUTABLE_DEADLINE, severityFollowsFacts: PATCH_SEVERITY_FOLLOWS_FACTS,
+};
 
 const has = <T extends LifecycleEffect['type']>(effects: LifecycleEffect[], type: T): Extract<LifecycleEffect, { type: T }> | undefined =>
   effects.find((e): e is Extract<LifecycleEffect, { type: T }> => e.type === type);
@@ -84,6 +104,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     for (;;) {
       const r = reduce(state, command, {
         now: Date.now(), policy: input.policy, complaintKind: input.intake.kind, customerDeadlineMs: input.intake.customerDeadline, retryKey, patches,
+        intake: input.intake,
       });
       if ('undecided' in r) {
         patches = { ...patches, [r.undecided]: patched(DECISION_PATCHES[r.undecided]) };
@@ -264,6 +285,44 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   onAction<CallbackArgs>(callbackUpdate, 'CALLBACK', (args) => ({ type: 'CALLBACK', args }));
   onAction<WithdrawArgs>(withdrawUpdate, 'WITHDRAW', (args) => ({ type: 'WITHDRAW', args }));
   onAction<SpecialReportArgs>(specialReportUpdate, 'SPECIAL_REPORT', (args) => ({ type: 'SPECIAL_REPORT', args }));
+  // Who merged it and why: the survivor's MERGE_RECEIVED says so (only a merge that applied ends the run MERGED).
+  let mergeRequest: MergeArgs | null = null;
+  onAction<MergeArgs>(mergeUpdate, 'MERGE', (args) => {
+    mergeRequest = args;
+    return { type: 'MERGE', args };
+  });
+  onAction<HandOverArgs>(handOverUpdate, 'HAND_OVER', (args) => ({ type: 'HAND_OVER', args, firstContactOwnerId: input.intake.firstContactOwnerId }));
+  onAction<UpdateFactsArgs>(updateFactsUpdate, 'UPDATE_FACTS', (args) => ({ type: 'UPDATE_FACTS', args }));
+  onAction<ReclassifyArgs>(reclassifyUpdate, 'RECLASSIFY', (args) => ({ type: 'RECLASSIFY', args }));
+  onAction<FacilityRestoredArgs>(facilityRestoredUpdate, 'RECORD_FACILITY_RESTORED', (args) => ({ type: 'RECORD_FACILITY_RESTORED', args }));
+
+  // A matter's severity rule fired (its workflow signals every complaint of the matter): upgrade only, once per rule and matter.
+  setHandler(severityRuleSignal, async (sig) => {
+    if (!patched(PATCH_SEVERITY_FOLLOWS_FACTS)) return;
+    if (!ownTenant(sig?.tenantId) || typeof sig?.rule !== 'string' || !SEVERITIES.includes(sig?.severity)) {
+      log.warn('severityRule signal for another tenant (or malformed) ignored', { signalTenantId: sig?.tenantId ?? null });
+      return;
+    }
+    // Sent right after intake it waits for the complaint's row.
+    await condition(() => recorded() || registrationFailure !== null);
+    const firedAt = typeof sig.firedAt === 'number' && Number.isFinite(sig.firedAt) ? sig.firedAt : Date.now();
+    await exclusive(() => system(
+      { type: 'SEVERITY_RULE', severity: sig.severity, rule: sig.rule, matterId: sig.matterId ?? null, firedAt }, ['COMPLAINT_ENDED', 'NOT_REGISTERED'],
+    ));
+  });
+
+  // Another complaint was merged into this one: its workflow says so, once; a repeat changes nothing.
+  setHandler(mergeReceivedSignal, async (args) => {
+    if (!patched(PATCH_MERGE_HAND_OVER)) return;
+    if (!ownTenant(args?.tenantId) || typeof args?.fromId !== 'string') {
+      log.warn('mergeReceived signal for another tenant (or malformed) ignored', { signalTenantId: args?.tenantId ?? null });
+      return;
+    }
+    const { actorId, fromId, fromReference, reason } = args;
+    await exclusive(() => system(
+      { type: 'MERGE_RECEIVED', args: { actorId, fromId, fromReference, reason } }, ['COMPLAINT_ENDED', 'MERGE_ALREADY_RECORDED', 'NOT_REGISTERED'],
+    ));
+  });
 
   // A calendar declared late (a new holiday, changed hours) moves the deadlines not yet fired.
   setHandler(calendarChangedSignal, async ({ tenantId, calendar, changedBy }) => {
@@ -305,6 +364,43 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     }
   }
 
+  // --- escalations: each trigger the state holds starts its escalation workflow once ----------------
+  // The child outlives this run (ABANDON: continue-as-new and closure do not stop it); its id is
+  // deterministic and a duplicate start is refused, and the raised keys travel across continue-as-new.
+  const raisedEscalations = new Set(input.raisedEscalations ?? []);
+  let escalationsStarting = 0;
+  const escalating = patched(PATCH_ESCALATIONS);
+  const newTriggers = () => escalationTriggers(state, input.intake.emergency, input.policy.escalation).filter((t) => !raisedEscalations.has(triggerKey(t)));
+  const escalator = async (): Promise<void> => {
+    while (!isTerminal(state.status)) {
+      await condition(() => isTerminal(state.status) || newTriggers().length > 0);
+      for (const t of newTriggers()) {
+        const rule = input.policy.escalation?.triggers[t.trigger];
+        raisedEscalations.add(triggerKey(t));
+        if (!rule || isTerminal(state.status)) continue;
+        escalationsStarting += 1;
+        try {
+          await startChild<typeof escalationWorkflow>('escalationWorkflow', {
+            workflowId: escalationId(input.tenantId, input.complaintId, t.trigger, t.round),
+            args: [{
+              tenantId: input.tenantId, complaintId: input.complaintId, branchId: input.intake.branchId, companyId: input.intake.companyId,
+              trigger: t.trigger, round: t.round, reason: t.reason, rule,
+            }],
+            parentClosePolicy: ParentClosePolicy.ABANDON,
+            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+            typedSearchAttributes: tenantSearchAttributes(input.tenantId),
+          });
+        } catch (err) {
+          // Already raised (by an earlier run of this chain): never twice.
+          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        } finally {
+          escalationsStarting -= 1;
+        }
+      }
+    }
+  };
+  if (escalating) void escalator();
+
   // --- the clock: one durable timer for the earliest open deadline --------------------------------
   const maxHistory = input.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
   let reportRequested = state.status === 'ANALYSIS_PENDING';
@@ -329,10 +425,13 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     const open = openDeadlines();
     const seen = changes;
     const wake = (): boolean => changes !== seen || isTerminal(state.status) || readyToClose(state) || historyFull();
-    if (open.length === 0) {
+    // The same timer waits for the next time-based severity rule (asked for only when one is pending).
+    const severityAt = nextSeverityRuleAt(state, input.policy.severity, input.intake);
+    const dues = [...open.map((d) => d.dueAt), ...(severityAt !== null && patched(PATCH_SEVERITY_FOLLOWS_FACTS) ? [severityAt] : [])];
+    if (dues.length === 0) {
       await condition(wake);
     } else {
-      const next = Math.min(...open.map((d) => d.dueAt));
+      const next = Math.min(...dues);
       const woke = await condition(wake, Math.max(1, next - Date.now()));
       if (!woke) {
         // An action handled in the same workflow task (a withdrawal) may have ended the complaint: nothing to breach.
@@ -343,11 +442,40 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
       // Continue-as-new cancels a timer not yet fired: breach what is already due first.
       await exclusive(() => system({ type: 'TIMER_FIRED' }, ['COMPLAINT_ENDED']));
       await condition(allHandlersFinished);
+      if (escalating) await condition(() => escalationsStarting === 0);
       await continueAsNew<typeof complaintWorkflow>({
         ...input, state, appliedActions: [...applied].map(([updateId, result]) => ({ updateId, result })),
+        ...(escalating ? { raisedEscalations: [...raisedEscalations] } : {}),
       });
     }
   }
   await condition(allHandlersFinished);
+  // A merged complaint tells its survivor what came in: the signal is a command of this history, so it
+  // is sent once however often the run replays, and the survivor records each merged complaint once.
+  const mergedInto = state.status === 'MERGED' ? state.mergedIntoId ?? null : null;
+  if (mergedInto !== null && patched(PATCH_MERGE_HAND_OVER)) {
+    const merge = mergeRequest as MergeArgs | null;
+    try {
+      await getExternalWorkflowHandle(complaintWorkflowId(input.tenantId, mergedInto)).signal(mergeReceivedSignal, {
+        tenantId: input.tenantId, actorId: merge?.actorId ?? 'system', fromId: input.complaintId, fromReference: state.reference,
+        reason: merge?.reason ?? '',
+      });
+    } catch (err) {
+      // The survivor ended meanwhile (closed, withdrawn): nothing more can be recorded on it.
+      log.warn('the survivor of a merge could not be told', { mergedInto, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  if (escalating) {
+    // The complaint has ended: its escalations stop (one that already stopped ignores it, or is gone).
+    for (const key of raisedEscalations) {
+      const cut = key.lastIndexOf('/');
+      try {
+        await getExternalWorkflowHandle(escalationId(input.tenantId, input.complaintId, key.slice(0, cut), Number(key.slice(cut + 1))))
+          .signal(escalationComplaintEndedSignal, { tenantId: input.tenantId });
+      } catch {
+        // Already finished (acknowledged): nothing to stop.
+      }
+    }
+  }
   return state;
 }

@@ -2,3 +2,5 @@
 export { complaintWorkflow } from './complaint.workflow';
 export { weeklyReviewWorkflow } from './weekly-review.workflow';
 export { calendarPropagationWorkflow } from './calendar-propagation.workflow';
+export { matterWorkflow } from './matter.workflow';
+export { escalationWorkflow } from './escalation.workflow';

@@ -10,6 +10,8 @@ import { signToken } from '../../apps/gateway/src/auth/jwt.util';
 import { GatewayConfig } from '../../apps/gateway/src/common/gateway.config';
 import { ComplaintActivitiesService } from '../../apps/worker/src/activities/complaint.activities';
 import { ReviewActivitiesService } from '../../apps/worker/src/activities/review.activities';
+import { MatterActivitiesService } from '../../apps/worker/src/activities/matter.activities';
+import { EscalationActivitiesService } from '../../apps/worker/src/activities/escalation.activities';
 import { createComplaintWorker } from '../../apps/worker/src/worker.factory';
 import { CalendarActivitiesService } from '../../apps/worker/src/activities/calendar.activities';
 import { createDataSource } from '../../libs/persistence/src/data-source';
@@ -105,7 +107,8 @@ export class Stack {
     installTemporalRuntime();
     const connection = await NativeConnection.connect({ address: temporalAddress() });
     const worker = await createComplaintWorker({
-      connection, namespace: 'default', taskQueue: this.taskQueue, activities: new ComplaintActivitiesService(ds), reviews: new ReviewActivitiesService(ds), calendar: new CalendarActivitiesService(ds),
+      connection, namespace: 'default', taskQueue: this.taskQueue, activities: new ComplaintActivitiesService(ds), reviews: new ReviewActivitiesService(ds), calendar: new CalendarActivitiesService(ds), matters: new MatterActivitiesService(ds),
+      escalations: new EscalationActivitiesService(ds),
       workflowBundle: { codePath: workflowBundlePath() },
     });
     this.worker = { worker, connection, ds, running: worker.run() };

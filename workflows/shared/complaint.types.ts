@@ -1,13 +1,14 @@
 import type { BranchCalendar } from '../../libs/domain/src/calendar/calendar.types';
 import type { ComplaintStatus } from '../../libs/domain/src/enums';
 import type { ComplaintState, IntakeFacts, TimelineEventRecord } from '../../libs/domain/src/lifecycle/complaint.types';
+export type { FacilityRestoredArgs, ReclassifyArgs, UpdateFactsArgs } from '../../libs/domain/src/lifecycle/complaint.types';
 import type { Policy } from '../../libs/domain/src/policy/policy.types';
 
 // The lifecycle's state, events and action arguments are defined with the reducer in libs/domain;
 // the gateway and the worker keep importing them from here.
 export type {
   ActionBase, CallbackArgs, ComplaintState, DeadlineState, DispatchArgs, FollowUpArgs, ResolveArgs, SpecialReportArgs, SpecialReportRecord,
-  TimelineEventRecord, ValidityArgs, WithdrawArgs,
+  TimelineEventRecord, ValidityArgs, WithdrawArgs, MergeArgs, HandOverArgs, MergeReceivedArgs,
 } from '../../libs/domain/src/lifecycle/complaint.types';
 
 /** What intake recorded; fixed for the life of the complaint (the lifecycle reads its IntakeFacts). */
@@ -35,6 +36,8 @@ export interface ComplaintWorkflowInput {
   state?: ComplaintState;
   /** Carried across continue-as-new: the retry keys of actions already applied, with their outcome. */
   appliedActions?: AppliedAction[];
+  /** Carried across continue-as-new: the escalation triggers already raised (`<trigger>/<round>`), each raised once. */
+  raisedEscalations?: string[];
 }
 
 /** An action applied under a client's retry key (its Update id), remembered so a retry returns the first outcome. */

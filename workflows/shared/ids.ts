@@ -11,9 +11,22 @@ export function calendarPropagationWorkflowId(tenantId: string, branchId: string
   return `calendar-propagation/${tenantId}/${branchId}/${changeId}`;
 }
 
+/**
+ * The workflow id of one escalation: one per (complaint, trigger, round), so starting it again for the
+ * same trigger attaches to (or is refused by) the one already raised instead of doubling it.
+ */
+export function escalationWorkflowId(tenantId: string, complaintId: string, trigger: string, round: number): string {
+  return `escalation/${tenantId}/${complaintId}/${trigger}/${round}`;
+}
+
 /** The workflow id the tenant's weekly review schedule gives its runs (the server appends each run's time). */
 export function weeklyReviewWorkflowId(tenantId: string): string {
   return `weekly-review/${tenantId}`;
+}
+
+/** The workflow id of a same-matter group: one long-lived workflow per matter, counting its complaints. */
+export function matterWorkflowId(tenantId: string, matterId: string): string {
+  return `matter/${tenantId}/${matterId}`;
 }
 
 /** A Temporal Schedule's suffix on the workflow ids it starts: `-` and the scheduled time (RFC 3339, UTC). */
@@ -31,8 +44,12 @@ export function tenantOfWorkflowId(workflowId: string): string | null {
   switch (kind) {
     case 'complaint':
       return parts.length === 3 ? tenantId : null;
+    case 'matter':
+      return parts.length === 3 ? tenantId : null;
     case 'calendar-propagation':
       return parts.length === 4 ? tenantId : null;
+    case 'escalation':
+      return parts.length === 5 ? tenantId : null;
     case 'weekly-review':
       // `weekly-review/<tenant>`, and `weekly-review/<tenant>-<scheduled time>` for a run of the schedule.
       return parts.length === 2 ? tenantId.replace(SCHEDULED_TIME_SUFFIX, '') || null : null;

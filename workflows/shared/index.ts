@@ -8,3 +8,5 @@ export * from './calendar.activities.types';
 export * from './review.activities.types';
 export * from './schedules';
 export * from './search-attributes';
+export * from './escalation';
+export * from './matter';

@@ -3,7 +3,10 @@ import type {
   ActionBase, ActionResult, CallbackArgs, ComplaintState, DispatchArgs, FollowUpArgs, ResolveArgs, SpecialReportArgs,
   TenantStamped, ValidityArgs, WithdrawArgs,
 } from './complaint.types';
+import type { HandOverArgs, MergeArgs, MergeReceivedArgs } from './complaint.types';
+import type { FacilityRestoredArgs, ReclassifyArgs, UpdateFactsArgs } from './complaint.types';
 import type { BranchCalendar } from '../../libs/domain/src/calendar/calendar.types';
+import type { Severity } from '../../libs/domain/src/enums';
 
 // Staff actions carry the tenant they were sent for: the workflow's validators refuse one that is not its own.
 /** Sent with update-with-start at intake: completes once the complaint's row is written. */
@@ -23,3 +26,28 @@ export const stateQuery = defineQuery<ComplaintState>('state');
  * was sent for: a complaint ignores another tenant's (or one naming none).
  */
 export const calendarChangedSignal = defineSignal<[{ tenantId: string; calendar: BranchCalendar; changedBy: string }]>('calendarChanged');
+
+/**
+ * A severity rule fired outside the complaint (its matter crossed a threshold of the tenant's
+ * policy): the complaint takes `severity` if it is higher than its own — severity never goes down —
+ * and records SEVERITY_CHANGED naming the rule. Sent by the matter workflow (signal), idempotent.
+ */
+export const severityRuleSignal = defineSignal<[{ tenantId: string; severity: Severity; rule: string; matterId: string | null; firedAt: number }]>('severityRule');
+
+/** The complaint becomes MERGED into another of the same matter (`intoId`); its open deadlines close. */
+export const mergeUpdate = defineUpdate<ActionResult, [TenantStamped<MergeArgs>]>('merge');
+/** 首问责任制: an explicit, tracked hand-over of who follows the complaint through. */
+export const handOverUpdate = defineUpdate<ActionResult, [TenantStamped<HandOverArgs>]>('handOver');
+/**
+ * Sent by a merged complaint's workflow to its survivor: records MERGE_RECEIVED once per merged
+ * complaint (the survivor ignores a repeat, and another tenant's).
+ */
+export const mergeReceivedSignal = defineSignal<[TenantStamped<MergeReceivedArgs>]>('mergeReceived');
+
+// Severity that follows the facts (staff actions).
+/** Staff correct the facts severity is judged by (households, loss, injury, media, litigation, emergency); the level follows upward. */
+export const updateFactsUpdate = defineUpdate<ActionResult, [TenantStamped<UpdateFactsArgs>]>('updateComplaintFacts');
+/** Staff set the category and/or the level explicitly, with a reason. */
+export const reclassifyUpdate = defineUpdate<ActionResult, [TenantStamped<ReclassifyArgs>]>('reclassify');
+/** The facility outage the complaint is about is over: the outage's severity timer stops. */
+export const facilityRestoredUpdate = defineUpdate<ActionResult, [TenantStamped<FacilityRestoredArgs>]>('recordFacilityRestored');

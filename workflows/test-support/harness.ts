@@ -15,6 +15,7 @@ import { randomBytes, randomUUID } from 'crypto';
 import type { DataSource } from 'typeorm';
 import { installTemporalRuntime } from '../../apps/worker/src/temporal-runtime';
 import { ComplaintActivitiesService } from '../../apps/worker/src/activities/complaint.activities';
+import { EscalationActivitiesService, escalationActivities } from '../../apps/worker/src/activities/escalation.activities';
 import type {
   ComplaintActivities, ComplaintAnalysis, RegisterComplaintArgs,
 } from '../../apps/worker/src/activities/complaint.activities.types';
@@ -342,7 +343,8 @@ export class WorkerHarness {
       namespace: 'default',
       taskQueue: this.taskQueue,
       workflowBundle: { codePath: workflowBundlePath() },
-      activities: this.recorder.activities,
+      // The escalations a complaint starts run on the same queue (real activities, not recorded).
+      activities: { ...this.recorder.activities, ...escalationActivities(new EscalationActivitiesService(this.bed.app)) },
     });
     this.worker = { worker, running: worker.run() };
   }

@@ -15,6 +15,10 @@ import { CoreModule } from './core.module';
 import { HealthResolver } from './health/health.resolver';
 import { OrganisationModule } from './organisation/organisation.module';
 import { AuditModule } from './audit/audit.module';
+import { MattersModule } from './matters/matters.module';
+import { EscalationsModule } from './escalations/escalations.module';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module';
+import { subscriptionHooks, subscriptionOptions } from './subscriptions/subscription-options';
 import './common/enums.graphql';
 
 @Module({})
@@ -42,6 +46,9 @@ export class AppModule {
           graphql: { parseOptions: { maxTokens: limits.maxTokens } },
           validationRules: limitValidationRules(limits, development),
           // GraphQL over HTTP: the response media type and status codes (see common/graphql-http.ts).
+          // Live updates over graphql-ws (see subscriptions/): authenticated in connection_init, validated like HTTP.
+          subscription: subscriptionOptions(config),
+          hooks: subscriptionHooks(limits, development),
           errorFormatter: (execution, context) =>
             graphqlHttpResponse(execution, context as never, (e) => formatGraphQLError(e), limits.maxTokens) as never,
         }),
@@ -51,6 +58,9 @@ export class AppModule {
         CalendarModule,
         ReportsModule,
         AuditModule,
+        MattersModule,
+        EscalationsModule,
+        SubscriptionsModule,
       ],
       providers: [HealthResolver],
     };

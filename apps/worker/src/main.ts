@@ -8,6 +8,8 @@ import { ensureWeeklyReviewSchedule } from '../../../libs/temporal-client/src/we
 import { CalendarActivitiesService } from './activities/calendar.activities';
 import { ComplaintActivitiesService } from './activities/complaint.activities';
 import { ReviewActivitiesService } from './activities/review.activities';
+import { MatterActivitiesService } from './activities/matter.activities';
+import { EscalationActivitiesService } from './activities/escalation.activities';
 import { installTemporalRuntime } from './temporal-runtime';
 import { workerConfig } from './worker.config';
 import { createComplaintWorker } from './worker.factory';
@@ -25,6 +27,8 @@ async function main(): Promise<void> {
     activities: app.get(ComplaintActivitiesService),
     reviews: app.get(ReviewActivitiesService),
     calendar: app.get(CalendarActivitiesService),
+    matters: app.get(MatterActivitiesService),
+    escalations: app.get(EscalationActivitiesService),
   });
   await ensureSchedules(app.get<DataSource>(DATA_SOURCE), config.temporalAddress, config.namespace, config.taskQueue);
   console.log(`worker: polling task queue "${config.taskQueue}" on ${config.temporalAddress}`);

@@ -3,6 +3,8 @@ import * as path from 'path';
 import { CalendarActivitiesService, calendarActivities } from './activities/calendar.activities';
 import { ComplaintActivitiesService, complaintActivities } from './activities/complaint.activities';
 import { ReviewActivitiesService } from './activities/review.activities';
+import { MatterActivitiesService, matterActivities } from './activities/matter.activities';
+import { EscalationActivitiesService, escalationActivities } from './activities/escalation.activities';
 
 // index.ts under ts-node, index.js in the built image: let the resolver pick.
 export const WORKFLOWS_PATH = require.resolve(path.join(__dirname, '..', '..', '..', 'workflows'));
@@ -15,6 +17,8 @@ export async function createComplaintWorker(opts: {
   activities: ComplaintActivitiesService;
   reviews: ReviewActivitiesService;
   calendar: CalendarActivitiesService;
+  matters: MatterActivitiesService;
+  escalations: EscalationActivitiesService;
   workflowBundle?: WorkerOptions['workflowBundle'];
 }): Promise<Worker> {
   return Worker.create({
@@ -25,6 +29,8 @@ export async function createComplaintWorker(opts: {
       ...complaintActivities(opts.activities),
       recordWeeklyReview: opts.reviews.recordWeeklyReview.bind(opts.reviews),
       ...calendarActivities(opts.calendar),
+      ...matterActivities(opts.matters),
+      ...escalationActivities(opts.escalations),
     },
     ...(opts.workflowBundle
       ? { workflowBundle: opts.workflowBundle }

@@ -5,6 +5,8 @@ import { createDataSource } from '../../../libs/persistence/src/data-source';
 import { CalendarActivitiesService } from './activities/calendar.activities';
 import { ComplaintActivitiesService } from './activities/complaint.activities';
 import { ReviewActivitiesService } from './activities/review.activities';
+import { MatterActivitiesService } from './activities/matter.activities';
+import { EscalationActivitiesService } from './activities/escalation.activities';
 import { workerConfig } from './worker.config';
 
 export const DATA_SOURCE = Symbol('DATA_SOURCE');
@@ -31,11 +33,21 @@ export const DATA_SOURCE = Symbol('DATA_SOURCE');
       inject: [DATA_SOURCE],
     },
     {
+      provide: EscalationActivitiesService,
+      useFactory: (ds: DataSource) => new EscalationActivitiesService(ds),
+      inject: [DATA_SOURCE],
+    },
+    {
       provide: CalendarActivitiesService,
       useFactory: (ds: DataSource) => new CalendarActivitiesService(ds),
       inject: [DATA_SOURCE],
     },
+    {
+      provide: MatterActivitiesService,
+      useFactory: (ds: DataSource) => new MatterActivitiesService(ds),
+      inject: [DATA_SOURCE],
+    },
   ],
-  exports: [ComplaintActivitiesService, ReviewActivitiesService, CalendarActivitiesService, DATA_SOURCE],
+  exports: [EscalationActivitiesService, ComplaintActivitiesService, ReviewActivitiesService, CalendarActivitiesService, MatterActivitiesService, DATA_SOURCE],
 })
 export class WorkerModule {}

@@ -4,10 +4,12 @@ import type { BenchSection } from '../types';
 import { calendarSection } from './calendar';
 import { intakeSection } from './intake';
 import { listSection } from './list';
+import { liveUpdatesSection } from './live-updates';
 import { limitsCostSection } from './limits-cost';
+import { matterSection } from './matter';
 import { memorySection } from './memory';
 import { noisyNeighbourSection } from './noisy-neighbour';
 import { rlsCostSection } from './rls-cost';
 import { timersSection } from './timers';
 
-export const SECTIONS: BenchSection[] = [calendarSection, intakeSection, listSection, rlsCostSection, limitsCostSection, timersSection, noisyNeighbourSection, memorySection];
+export const SECTIONS: BenchSection[] = [calendarSection, intakeSection, listSection, rlsCostSection, limitsCostSection, timersSection, noisyNeighbourSection, liveUpdatesSection, matterSection, memorySection];

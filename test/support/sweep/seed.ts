@@ -1,5 +1,5 @@
 import { Client } from '@temporalio/client';
-import { randomBytes, randomInt } from 'crypto';
+import { randomBytes, randomInt, randomUUID } from 'crypto';
 import { DEADLINE_KINDS } from '../../../libs/domain/src/enums';
 import { weeklyReviewScheduleId } from '../../../workflows/shared/schedules';
 import { Stack, eventually } from '../stack';
@@ -48,6 +48,10 @@ export interface Victims {
     names: string[];
     users: VictimUsers;
     complaints: { received: VictimComplaint; dispatched: VictimComplaint; inProgress: VictimComplaint; resolved: VictimComplaint };
+    /** The same-matter group of the in-progress and the resolved complaint. */
+    matterId: string;
+    /** An escalation of the dispatched complaint addressed to B1's manager (written as its workflow would). */
+    escalationId: string;
   };
   b: { tenantId: string; headOffice: string; companyId: string; branchId: string };
 }
@@ -132,6 +136,15 @@ export async function seedVictims(stack: Stack, temporal: Client): Promise<Victi
   for (const c of [dispatched, inProgress, resolved]) c.status = await act(dispatcher, 'dispatchComplaint', `id: "${c.id}", assigneeId: "${users.h1}"`);
   for (const c of [inProgress, resolved]) c.status = await act(h1, 'acknowledgeComplaint', `id: "${c.id}"`);
   resolved.status = await act(h1, 'resolveComplaint', `id: "${resolved.id}", resolution: "Roof membrane patched ${tag}"`);
+  const matterId: string = (await stack.ok(`mutation { linkSameMatter(id: "${inProgress.id}", otherId: "${resolved.id}") { matterId } }`, {}, dispatcher)).linkSameMatter.matterId;
+
+  // An escalation addressed to B1's manager: `myEscalations` shows it to them, `acknowledgeEscalation` aims at it.
+  const escalationId = randomUUID();
+  await stack.db.query(
+    `INSERT INTO escalations (id, tenant_id, complaint_id, workflow_id, step, trigger, reason, level, notified_user_ids, raised_at, ack_due_at, policy)
+     VALUES ($1, $2, $3, $4, 0, 'EMERGENCY', 'EMERGENCY', 'BRANCH_MANAGER', $5::uuid[], now(), now() + interval '1 day', '{}'::jsonb)`,
+    [escalationId, a.tenantId, dispatched.id, `escalation/${a.tenantId}/${dispatched.id}/EMERGENCY/1`, [users.b1Manager]],
+  );
 
   const bName = `Other Group ${tag}`;
   const b = await provision(bName, `Other Head Office ${tag}`);
@@ -150,7 +163,7 @@ export async function seedVictims(stack: Stack, temporal: Client): Promise<Victi
   await schedule.pause('security sweep: the review has run');
 
   return {
-    a: { tenantId: a.tenantId, tenantName, c1, c2, b1, b2, b3, names, users, complaints: { received, dispatched, inProgress, resolved } },
+    a: { tenantId: a.tenantId, tenantName, c1, c2, b1, b2, b3, names, users, complaints: { received, dispatched, inProgress, resolved }, matterId, escalationId },
     b: { tenantId: b.tenantId, headOffice: b.headOffice, companyId: bCompany, branchId: bBranch },
   };
 }

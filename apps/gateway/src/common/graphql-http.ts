@@ -57,7 +57,8 @@ export function installGraphqlHttp(fastify: FastifyInstance, opts: { path: strin
     if (req.method === 'POST') {
       if (!isMap(req.body)) throw requestError('body', 'must be a JSON object with a "query" (batched requests are not accepted)');
       checkParameters(req.body as Record<string, unknown>, opts.maxQueryChars, false);
-    } else if (req.method === 'GET') {
+    } else if (req.method === 'GET' && !(req as FastifyRequest & { ws?: boolean }).ws) {
+      // (A WebSocket upgrade on the same path is graphql-ws: subscriptions/, checked per message.)
       checkParameters(req.query as Record<string, unknown>, opts.maxQueryChars, true);
     }
   });

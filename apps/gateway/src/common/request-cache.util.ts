@@ -13,3 +13,8 @@ export function perRequestMemo<T>(ctx: object, key: string, create: () => T): T 
   if (!memo.has(key)) memo.set(key, create());
   return memo.get(key) as T;
 }
+
+/** Drops a context's memo: a subscription's context lives on, and each event it sends reads afresh. */
+export function forgetRequestMemo(ctx: object): void {
+  perRequest.delete(ctx);
+}

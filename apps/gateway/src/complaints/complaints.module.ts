@@ -9,5 +9,6 @@ import { ComplaintsService } from './services/complaints.service';
 @Module({
   imports: [OrganisationModule, PolicyModule],
   providers: [ComplaintsService, ComplaintEngineService, TenantWriteBudget, ComplaintsResolver, SpecialReportResolver],
+  exports: [TenantWriteBudget, ComplaintsService],
 })
 export class ComplaintsModule {}

@@ -8,10 +8,11 @@ import { OrganisationService } from '../organisation/services/organisation.servi
 import { ComplaintConnectionDto, ComplaintDto, SpecialReportDto, TimelineEventDto } from './dtos/complaint.dto';
 import {
   ActionIdArgs, CallbackArgsInput, ComplaintsArgs, DispatchArgsInput, FollowUpArgsInput, IdArgs, QueueArgs, ResolveArgsInput,
-  SpecialReportArgsInput, SubmitComplaintInput, ValidityArgsInput, WithdrawArgsInput,
+  SpecialReportArgsInput, SubmitComplaintInput, ValidityArgsInput, WithdrawArgsInput, MergeArgsInput, HandOverArgsInput,
 } from './dtos/complaint.input';
 import { viewShows } from '../../../../libs/domain/src/permissions/permission.util';
 import { ComplaintsService, toDto } from './services/complaints.service';
+import { FacilityRestoredArgsInput, ReclassifyArgsInput, UpdateFactsArgsInput } from './dtos/complaint.input';
 import { AuditService } from '../audit/services/audit.service';
 
 @Resolver(() => ComplaintDto)
@@ -85,6 +86,21 @@ export class ComplaintsResolver {
     return toDto(await this.service.specialReport(p, a), p);
   }
 
+  @Mutation(() => ComplaintDto, { description: 'staff correct the facts severity is judged by (at least one); severity follows upward by the policy\'s rules (SEVERITY_CHANGED names the rule)' })
+  async updateComplaintFacts(@CurrentPrincipal() p: Principal, @Args() a: UpdateFactsArgsInput): Promise<ComplaintDto> {
+    return toDto(await this.service.updateFacts(p, a), p);
+  }
+
+  @Mutation(() => ComplaintDto, { description: 'staff set the category and/or severity explicitly, with a reason (SEVERITY_CHANGED names the person)' })
+  async reclassify(@CurrentPrincipal() p: Principal, @Args() a: ReclassifyArgsInput): Promise<ComplaintDto> {
+    return toDto(await this.service.reclassify(p, a), p);
+  }
+
+  @Mutation(() => ComplaintDto, { description: 'the facility outage recorded at intake is over: its severity timer stops' })
+  async recordFacilityRestored(@CurrentPrincipal() p: Principal, @Args() a: FacilityRestoredArgsInput): Promise<ComplaintDto> {
+    return toDto(await this.service.facilityRestored(p, a), p);
+  }
+
   @ResolveField(() => BranchDto)
   async branch(@Context() ctx: object, @Parent() c: ComplaintDto): Promise<BranchEntity> {
     const b = await this.org.loaders(ctx, c.tenantId).branches.load(c.branchId);
@@ -97,6 +113,32 @@ export class ComplaintsResolver {
     const u = await this.org.loaders(ctx, c.tenantId).users.load(c.firstContactOwnerId);
     if (!u) throw new NotFoundError('user');
     return u;
+  }
+
+  @Mutation(() => ComplaintDto, { description: 'same matter, same complainant: id becomes MERGED into intoId (same branch; an open complaint)' })
+  async mergeComplaint(@CurrentPrincipal() p: Principal, @Args() a: MergeArgsInput): Promise<ComplaintDto> {
+    return toDto(await this.service.merge(p, a), p);
+  }
+
+  @Mutation(() => ComplaintDto, { description: 'explicit, tracked change of who follows it through (首问责任制): to a colleague of its branch, with a note' })
+  async handOver(@CurrentPrincipal() p: Principal, @Args() a: HandOverArgsInput): Promise<ComplaintDto> {
+    const { complaint, ownerId } = await this.service.handOver(p, a);
+    return { ...toDto(complaint, p), ownerId };
+  }
+
+  @ResolveField(() => UserDto, { description: 'who follows it through now: the first-contact owner until a hand-over' })
+  async owner(@Context() ctx: object, @Parent() c: ComplaintDto): Promise<UserEntity> {
+    const u = await this.org.loaders(ctx, c.tenantId).users.load(c.ownerId);
+    if (!u) throw new NotFoundError('user');
+    return u;
+  }
+
+  @ResolveField(() => ComplaintDto, { nullable: true, description: 'the complaint this one was merged into, when the caller may see it' })
+  async mergedInto(@CurrentPrincipal() p: Principal, @Parent() c: ComplaintDto): Promise<ComplaintDto | null> {
+    // A same-matter link: withheld from an outside firm's job view, like matterId.
+    if (!c.mergedIntoId || !viewShows(c.view, 'matterId')) return null;
+    const into = await this.service.find(p, c.mergedIntoId);
+    return into ? toDto(into, p) : null;
   }
 
   @ResolveField(() => UserDto, { nullable: true })

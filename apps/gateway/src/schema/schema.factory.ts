@@ -7,6 +7,9 @@ import { HealthResolver } from '../health/health.resolver';
 import { PolicyResolver } from '../policy/policy.resolver';
 import { ReportsResolver } from '../reports/reports.resolver';
 import { AuditResolver } from '../audit/audit.resolver';
+import { ComplaintMatterFieldsResolver, MattersResolver } from '../matters/matters.resolver';
+import { SubscriptionsResolver } from '../subscriptions/subscriptions.resolver';
+import { ComplaintEscalationsResolver, EscalationsResolver } from '../escalations/escalations.resolver';
 import {
   BranchCalendarResolver, BranchResolver, CompanyResolver, TenantResolver, UserResolver,
 } from '../organisation/organisation.resolver';
@@ -15,7 +18,8 @@ import '../common/enums.graphql';
 /** Every resolver class of the gateway: the code-first schema is generated from these. */
 export const RESOLVERS = [
   HealthResolver, TenantResolver, CompanyResolver, BranchResolver, BranchCalendarResolver, UserResolver, ComplaintsResolver, SpecialReportResolver, PolicyResolver,
-  CalendarResolver, ReportsResolver, AuditResolver,
+  CalendarResolver, ReportsResolver, AuditResolver, SubscriptionsResolver, MattersResolver, ComplaintMatterFieldsResolver,
+  EscalationsResolver, ComplaintEscalationsResolver,
 ];
 
 /** Generates the gateway's schema from code, without databases or servers. */

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { DataSource, EntityManager } from 'typeorm';
 import { tenantTransaction } from '../../../../libs/persistence/src/tenant-transaction';
+import { notifyComplaintUpdated } from '../../../../libs/persistence/src/notifications';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ComplaintEntity, ComplaintEventEntity } from '../../../../libs/persistence/src/entities';
 import { complaintProjection, complaintRowAtIntake, timelineRows } from '../../../../libs/persistence/src/projections/complaint.projection';
@@ -105,11 +106,16 @@ export class ComplaintActivitiesService implements ComplaintActivities {
         .values(asInsertable(timelineRows(p.tenantId, p.complaintId, p.events))).orIgnore().updateEntity(false).execute();
     }
     // last_seq guards against an out-of-order retry overwriting a newer projection.
-    await m.createQueryBuilder().update(ComplaintEntity)
+    const written = await m.createQueryBuilder().update(ComplaintEntity)
       .set(complaintProjection(p.state, p.events, new Date()))
       .where('id = :id AND tenant_id = :t AND last_seq < :seq', { id: p.complaintId, t: p.tenantId, seq: p.state.seq })
+      .returning('branch_id')
       .updateEntity(false)
       .execute();
+    // Live updates: delivered by PostgreSQL when this transaction commits (never for a rolled-back or
+    // stale write); ids only, each gateway re-reads the row under its subscribers' scope.
+    const row = (written.raw as { branch_id?: string }[] | undefined)?.[0];
+    if (row?.branch_id) await notifyComplaintUpdated(m, { tenantId: p.tenantId, complaintId: p.complaintId, branchId: row.branch_id, seq: p.state.seq });
   }
 
   async analyseComplaint(args: { tenantId: string; complaintId: string }): Promise<ComplaintAnalysis> {

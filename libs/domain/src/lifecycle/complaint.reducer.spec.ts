@@ -4,7 +4,7 @@ import { presetPolicy } from '../policy/policy.util';
 import type { DeadlineRule, Policy } from '../policy/policy.types';
 import type { ComplaintState, DeadlineState, IntakeFacts, TimelineEventRecord } from './complaint.types';
 import {
-  Applied, ComplaintCommand, LifecycleContext, ReduceResult, RefusalCode, initialComplaintState, readyToClose, reduce,
+  Applied, ComplaintCommand, LifecycleContext, ReduceResult, RefusalCode, initialComplaintState, isOpenDeadline, readyToClose, reduce,
 } from './complaint.reducer';
 import { allowedFrom } from './lifecycle.util';
 
@@ -36,7 +36,7 @@ const intake = (over: Partial<IntakeFacts> = {}): IntakeFacts => ({
 });
 
 function ctx(over: Partial<LifecycleContext> = {}): LifecycleContext {
-  return { now: NOW, policy: policy(), complaintKind: 'COMPLAINT', patches: { uncomputableDeadlineFallsBack: true }, ...over };
+  return { now: NOW, policy: policy(), complaintKind: 'COMPLAINT', patches: { uncomputableDeadlineFallsBack: true, severityFollowsFacts: true }, ...over };
 }
 
 /** A registered complaint in the given status, as the workflow would hold it (no open deadlines). */
@@ -100,6 +100,13 @@ const COMMANDS: Record<ComplaintCommand['type'], ComplaintCommand> = {
   SPECIAL_REPORT_REQUIRED: { type: 'SPECIAL_REPORT_REQUIRED' },
   CLOSE: { type: 'CLOSE', figures: { handlingHours: 3 } },
   WRITE_FAILED: { type: 'WRITE_FAILED', step: 'DISPATCH', failureType: 'DATA_REJECTED', failure: 'value too long' },
+  MERGE: { type: 'MERGE', args: { actorId: DISPATCHER, intoId: 'complaint-2', intoReference: 'SH01-2026-000002', reason: 'same leak' } },
+  HAND_OVER: { type: 'HAND_OVER', args: { actorId: DISPATCHER, toUserId: 'handler-2', note: 'off shift tomorrow' }, firstContactOwnerId: DISPATCHER },
+  MERGE_RECEIVED: { type: 'MERGE_RECEIVED', args: { actorId: DISPATCHER, fromId: 'complaint-3', fromReference: 'SH01-2026-000003', reason: 'same leak' } },
+  UPDATE_FACTS: { type: 'UPDATE_FACTS', args: { actorId: DISPATCHER, facts: { householdsAffected: 5 }, reason: 'four neighbours joined' } },
+  RECLASSIFY: { type: 'RECLASSIFY', args: { actorId: DISPATCHER, category: 'OTHER', severity: 'IMPORTANT', reason: 'developer matter' } },
+  RECORD_FACILITY_RESTORED: { type: 'RECORD_FACILITY_RESTORED', args: { actorId: DISPATCHER, restoredAt: NOW } },
+  SEVERITY_RULE: { type: 'SEVERITY_RULE', severity: 'MAJOR', rule: 'collectiveHouseholdsMajor', matterId: 'matter-1', firedAt: NOW },
 };
 
 // --- every status × every command ------------------------------------------------------------------
@@ -130,9 +137,20 @@ const EXPECTED: Record<ComplaintCommand['type'], (status: ComplaintStatus, sever
   SPECIAL_REPORT_REQUIRED: (s, sev) => (s === 'ANALYSIS_PENDING' && sev !== 'GENERAL' ? { status: s, events: ['SPECIAL_REPORT_REQUIRED'] } : { refused: 'NOT_HOT_OR_MAJOR' }),
   CLOSE: (s, sev) => (s === 'ANALYSIS_PENDING' && sev === 'GENERAL' ? { status: 'CLOSED', events: ['ANALYSED', 'CLOSED'] } : { refused: 'NOT_READY_TO_CLOSE' }),
   WRITE_FAILED: (s) => ({ status: s, events: ['PROJECTION_FAILED'] }),
+  MERGE: (s) => (allowedFrom('MERGE').includes(s) ? { status: 'MERGED', events: ['MERGED_INTO'] } : { refused: 'NOT_ALLOWED_IN_STATUS' }),
+  HAND_OVER: (s) => (allowedFrom('HAND_OVER').includes(s) ? { status: s, events: ['HANDED_OVER'] } : { refused: 'NOT_ALLOWED_IN_STATUS' }),
+  MERGE_RECEIVED: (s) => (TERMINAL.includes(s) ? { refused: 'COMPLAINT_ENDED' } : { status: s, events: ['MERGE_RECEIVED'] }),
+  // pm-branch: 5 households → MAJOR; a complaint becoming MAJOR owes its special report (REPORT starts).
+  UPDATE_FACTS: (s, sev) => (allowedFrom('UPDATE_FACTS').includes(s)
+    ? { status: s, events: ['FACTS_UPDATED', 'SEVERITY_CHANGED', ...(sev === 'GENERAL' ? [SET] : [])] } : { refused: 'NOT_ALLOWED_IN_STATUS' }),
+  // Staff may set any level, a lower one too (with a reason).
+  RECLASSIFY: (s) => (allowedFrom('RECLASSIFY').includes(s) ? { status: s, events: ['CATEGORY_CHANGED', 'SEVERITY_CHANGED'] } : { refused: 'NOT_ALLOWED_IN_STATUS' }),
+  RECORD_FACILITY_RESTORED: (s) => (allowedFrom('RECORD_FACILITY_RESTORED').includes(s) ? { refused: 'FACILITY_NOT_DOWN' } : { refused: 'NOT_ALLOWED_IN_STATUS' }),
+  SEVERITY_RULE: (s, sev) => (TERMINAL.includes(s) ? { refused: 'COMPLAINT_ENDED' } : { status: s, events: ['SEVERITY_CHANGED', ...(sev === 'GENERAL' ? [SET] : [])] }),
 };
 
-const STAFF = new Set(['DISPATCH', 'ACKNOWLEDGE', 'FOLLOW_UP', 'DETERMINE_VALIDITY', 'RESOLVE', 'CALLBACK', 'WITHDRAW', 'SPECIAL_REPORT']);
+const STAFF = new Set(['DISPATCH', 'ACKNOWLEDGE', 'FOLLOW_UP', 'DETERMINE_VALIDITY', 'RESOLVE', 'CALLBACK', 'WITHDRAW', 'SPECIAL_REPORT',
+  'UPDATE_FACTS', 'RECLASSIFY', 'RECORD_FACILITY_RESTORED', 'MERGE', 'HAND_OVER']);
 
 describe('the complaint reducer: every status × every command', () => {
   const cases = (['GENERAL', 'HOT'] as const).flatMap((severity) =>
@@ -424,5 +442,61 @@ describe('what the shell hands in', () => {
     expect(r.events.map((e) => `${e.type}${e.data.kind ? `:${String(e.data.kind)}` : ''}`)).toEqual([
       'REDISPATCHED', 'DEADLINE_SET:ACKNOWLEDGE', 'DEADLINE_SET:VALIDITY', 'DEADLINE_SET:FOLLOW_UP_1', 'DEADLINE_SET:FOLLOW_UP_2', 'DEADLINE_MET:VALIDITY',
     ]);
+  });
+});
+
+describe('merge and hand-over', () => {
+  const registered = (): ComplaintState => run(initialComplaintState(intake(), policy(), WEEKDAYS), [
+    [{ type: 'RECEIVE', intake: intake() }], [{ type: 'REGISTERED', reference: 'SH01-2026-000001' }],
+  ]).state;
+
+  it('merging closes every unmet deadline (breached ones too) without meeting it, and says where it went', () => {
+    const dispatched = run(registered(), [[COMMANDS.DISPATCH]]).state;
+    const breached = { ...dispatched, deadlines: dispatched.deadlines.map((d) => (d.kind === 'ACKNOWLEDGE' ? { ...d, breachedAt: NOW } : d)) };
+    const a = applied(reduce(deepFreeze(breached), COMMANDS.MERGE, ctx({ now: NOW + HOUR, retryKey: 'action-k1' })));
+    expect(a.state.status).toBe('MERGED');
+    expect(a.state.mergedIntoId).toBe('complaint-2');
+    expect(a.state.closedAt).toBe(NOW + HOUR);
+    const unmet = a.state.deadlines.filter((d) => d.metAt === null);
+    expect(unmet.map((d) => d.kind)).toEqual(expect.arrayContaining(['ACKNOWLEDGE', 'RESOLUTION']));
+    expect(unmet.every((d) => d.cancelledAt === NOW + HOUR)).toBe(true);
+    // What was met stays met (FORWARD, by the dispatch).
+    expect(a.state.deadlines.filter((d) => d.metAt !== null).map((d) => [d.kind, d.cancelledAt ?? null])).toEqual([['FORWARD', null]]);
+    expect(a.state.deadlines.filter(isOpenDeadline)).toEqual([]);
+    expect(a.events).toEqual([{
+      seq: breached.seq + 1, at: NOW + HOUR, type: 'MERGED_INTO', actor: DISPATCHER,
+      data: {
+        intoId: 'complaint-2', intoReference: 'SH01-2026-000002', reason: 'same leak', retryKey: 'action-k1',
+        closedDeadlines: breached.deadlines.filter((d) => d.metAt === null).map((d) => d.kind),
+      },
+    }]);
+    expect(a.effects).toEqual([{ type: 'PERSIST', step: 'MERGE' }, { type: 'REARM_TIMER' }]);
+    // Nothing breaches afterwards, and nothing is met late.
+    expect(reduce(a.state, { type: 'TIMER_FIRED' }, ctx({ now: NOW + 1000 * HOUR }))).toEqual({ refused: { code: 'COMPLAINT_ENDED', message: expect.any(String) } });
+  });
+
+  it('records each merged complaint once on the survivor, and refuses merging the survivor back into it', () => {
+    const once = applied(reduce(registered(), COMMANDS.MERGE_RECEIVED, ctx()));
+    expect(once.state.mergedFrom).toEqual(['complaint-3']);
+    expect(once.events.map((e) => [e.type, e.data])).toEqual([['MERGE_RECEIVED', { fromId: 'complaint-3', fromReference: 'SH01-2026-000003', reason: 'same leak' }]]);
+    expect(reduce(once.state, COMMANDS.MERGE_RECEIVED, ctx())).toEqual({ refused: { code: 'MERGE_ALREADY_RECORDED', message: expect.any(String) } });
+    const back = { type: 'MERGE', args: { actorId: DISPATCHER, intoId: 'complaint-3', intoReference: 'SH01-2026-000003', reason: 'x' } } as const;
+    expect(reduce(once.state, back, ctx())).toEqual({ refused: { code: 'MERGE_CYCLE', message: expect.any(String) } });
+    expect(reduce({ ...registered(), reference: null }, COMMANDS.MERGE_RECEIVED, ctx())).toEqual({ refused: { code: 'NOT_REGISTERED', message: expect.any(String) } });
+  });
+
+  it('hands over from the first-contact owner, then from whoever has it now, never to the same person', () => {
+    const first = applied(reduce(registered(), COMMANDS.HAND_OVER, ctx()));
+    expect(first.state.ownerId).toBe('handler-2');
+    expect(first.events.map((e) => [e.type, e.actor, e.data])).toEqual([['HANDED_OVER', DISPATCHER, { fromUserId: DISPATCHER, toUserId: 'handler-2', note: 'off shift tomorrow' }]]);
+    const onward = { type: 'HAND_OVER', args: { actorId: 'handler-2', toUserId: 'manager-1', note: 'needs the manager' }, firstContactOwnerId: DISPATCHER } as const;
+    const second = applied(reduce(first.state, onward, ctx()));
+    expect(second.events[0].data).toMatchObject({ fromUserId: 'handler-2', toUserId: 'manager-1' });
+    expect(second.state.ownerId).toBe('manager-1');
+    expect(reduce(second.state, { ...onward, args: { ...onward.args, toUserId: 'manager-1' } }, ctx())).toEqual({ refused: { code: 'ALREADY_OWNER', message: expect.any(String) } });
+    // A hand-over moves no clock.
+    expect(first.effects).toEqual([{ type: 'PERSIST', step: 'HAND_OVER' }]);
+    expect(reduce(registered(), { ...COMMANDS.HAND_OVER, args: { actorId: DISPATCHER, toUserId: DISPATCHER, note: 'me' } } as ComplaintCommand, ctx()))
+      .toEqual({ refused: { code: 'ALREADY_OWNER', message: expect.any(String) } });
   });
 });

@@ -4,10 +4,17 @@ import { DEADLINE_PLAN, LifecycleMoment, deadlinesMetBy, deadlinesStartedBy } fr
 import type { ComplaintKind, DeadlineKind } from '../enums';
 import type { Policy } from '../policy/policy.types';
 import { SeverityClassification, classifySeverity } from '../severity/severity.util';
+import {
+  SeverityRefusal, SeverityStep, applyFacilityRestored, applyFactsUpdate, applyMatterRule, applyReclassify, applyReopened, applyTimedRules,
+  factsOfIntake, nextSeverityRuleAt, reopenedRuleApplies, timedRulesDue,
+} from '../severity/severity-lifecycle.util';
+import { matterRuleKey } from '../severity/severity-rules.util';
+import type { Severity } from '../enums';
 import type {
   ActionBase, CallbackArgs, ComplaintState, DeadlineState, DispatchArgs, FollowUpArgs, IntakeFacts, ResolveArgs, SpecialReportArgs,
-  TimelineEventRecord, ValidityArgs, WithdrawArgs,
+  TimelineEventRecord, ValidityArgs, WithdrawArgs, MergeArgs, HandOverArgs, MergeReceivedArgs,
 } from './complaint.types';
+import type { FacilityRestoredArgs, ReclassifyArgs, UpdateFactsArgs } from './complaint.types';
 import { ComplaintAction, isTerminal, transitionError } from './lifecycle.util';
 
 // The rules of a complaint's life as one pure function: (state, command, context) → new state,
@@ -25,7 +32,17 @@ export type StaffCommand =
   | { type: 'RESOLVE'; args: ResolveArgs }
   | { type: 'CALLBACK'; args: CallbackArgs }
   | { type: 'WITHDRAW'; args: WithdrawArgs }
-  | { type: 'SPECIAL_REPORT'; args: SpecialReportArgs };
+  | { type: 'SPECIAL_REPORT'; args: SpecialReportArgs }
+  /** Staff correct the facts severity is judged by; the level follows (upward only). */
+  | { type: 'UPDATE_FACTS'; args: UpdateFactsArgs }
+  /** Staff set the category and/or the level explicitly, with a reason. */
+  | { type: 'RECLASSIFY'; args: ReclassifyArgs }
+  /** The facility outage the complaint is about is over: its timer stops. */
+  | { type: 'RECORD_FACILITY_RESTORED'; args: FacilityRestoredArgs }
+  /** Merged into another complaint of the same matter: MERGED, its unmet deadlines closed. */
+  | { type: 'MERGE'; args: MergeArgs }
+  /** 首问责任制: an explicit hand-over; `firstContactOwnerId` is who follows it through until the first one. */
+  | { type: 'HAND_OVER'; args: HandOverArgs; firstContactOwnerId: string };
 
 /** What the workflow itself decides: intake, its timer, the calendar signal, analysis and closure, a failed write. */
 export type SystemCommand =
@@ -42,14 +59,18 @@ export type SystemCommand =
   /** The analysis figures are in: archive the complaint. */
   | { type: 'CLOSE'; figures: Record<string, unknown> }
   /** A write failed for good (containment): the PROJECTION_FAILED event, once the complaint has a row. */
-  | { type: 'WRITE_FAILED'; step: string; failureType: string; failure: string };
+  | { type: 'WRITE_FAILED'; step: string; failureType: string; failure: string }
+  /** A severity rule fired outside the complaint (its matter crossed a threshold): upgrade only, once per rule and matter. */
+  | { type: 'SEVERITY_RULE'; severity: Severity; rule: string; matterId: string | null; firedAt: number }
+  /** Another complaint was merged into this one (its workflow says so): recorded once per merged complaint. */
+  | { type: 'MERGE_RECEIVED'; args: MergeReceivedArgs };
 
 export type ComplaintCommand = StaffCommand | SystemCommand;
 
 /** Why a command was refused; every refusal carries a message staff can act on. */
 export type RefusalCode =
   | 'NOT_REGISTERED' | 'ALREADY_REGISTERED' | 'NOT_ALLOWED_IN_STATUS' | 'NOT_HOT_OR_MAJOR' | 'SPECIAL_REPORT_ALREADY_SUBMITTED'
-  | 'NOT_READY_TO_CLOSE' | 'COMPLAINT_ENDED';
+  | 'NOT_READY_TO_CLOSE' | 'COMPLAINT_ENDED' | SeverityRefusal['refusal'] | 'ALREADY_OWNER' | 'MERGE_CYCLE' | 'MERGE_ALREADY_RECORDED';
 
 export interface Refusal {
   code: RefusalCode;
@@ -81,6 +102,8 @@ export interface Applied {
 export interface LifecyclePatches {
   /** An uncomputable deadline falls back to a safe due time and is recorded (DEADLINE_UNCOMPUTABLE); else the maths throws. */
   uncomputableDeadlineFallsBack?: boolean;
+  /** Severity follows the facts: time-based rules on the timer, reopened → IMPORTANT, the timer re-armed for them. */
+  severityFollowsFacts?: boolean;
 }
 
 /** The reducer needs this decision: the shell takes it and calls `reduce` again with it (the reducer is pure, so this is safe). */
@@ -101,12 +124,15 @@ export interface LifecycleContext {
   customerDeadlineMs?: number | null;
   /** The retry key of the staff action being applied: its events carry it (`data.retryKey`). */
   retryKey?: string | null;
+  /** What intake recorded (the facts and reception time of a state from before severity followed the facts). */
+  intake?: IntakeFacts;
   patches: LifecyclePatches;
 }
 
 /** True for the complaints that are archived only with a special report. */
 /** A deadline neither met nor breached yet: its clock is still running. */
-export const isOpenDeadline = (d: Pick<DeadlineState, 'metAt' | 'breachedAt'>): boolean => d.metAt === null && d.breachedAt === null;
+export const isOpenDeadline = (d: Pick<DeadlineState, 'metAt' | 'breachedAt' | 'cancelledAt'>): boolean =>
+  d.metAt === null && d.breachedAt === null && !d.cancelledAt;
 
 export const isHotOrMajor = (s: Pick<ComplaintState, 'severity'>): boolean => s.severity === 'HOT' || s.severity === 'MAJOR';
 
@@ -151,6 +177,10 @@ export function initialComplaintState(intake: IntakeFacts, policy: Policy, calen
     assigneeIsContractor: false,
     specialReport: null,
     calendar,
+    facts: factsOfIntake(intake),
+    receivedAt: intake.receivedAt,
+    facilityOutage: intake.facilityOutage ? { kind: intake.facilityOutage.kind, since: intake.facilityOutage.since, restoredAt: null } : null,
+    firedRules: [],
   };
 }
 
@@ -178,11 +208,21 @@ const refused = (code: RefusalCode, message: string): { refused: Refusal } => ({
  */
 export function reduce(state: ComplaintState, command: ComplaintCommand, ctx: LifecycleContext): ReduceResult {
   try {
-    return new Step(state, ctx).run(command);
+    return severityRearm(state, new Step(state, ctx).run(command), ctx);
   } catch (err) {
     if (err instanceof NeedsDecision) return { undecided: err.patch };
     throw err;
   }
+}
+
+/** The timer also waits for the next time-based severity rule: when a step moved it, the timer is re-armed. */
+function severityRearm(before: ComplaintState, r: ReduceResult, ctx: LifecycleContext): ReduceResult {
+  if (!('state' in r) || r.effects.some((e) => e.type === 'REARM_TIMER')) return r;
+  const t = ctx.policy.severity;
+  if (nextSeverityRuleAt(before, t, ctx.intake) === nextSeverityRuleAt(r.state, t, ctx.intake)) return r;
+  const decided = ctx.patches.severityFollowsFacts;
+  if (decided === undefined) throw new NeedsDecision('severityFollowsFacts');
+  return decided ? { ...r, effects: [...r.effects, { type: 'REARM_TIMER' }] } : r;
 }
 
 /** One command's application on a private copy of the state. */
@@ -217,6 +257,9 @@ class Step {
         // An action handled in the same workflow task (a withdrawal) may have ended the complaint.
         if (isTerminal(s.status)) return refused('COMPLAINT_ENDED', `the complaint is ${s.status}; its deadlines no longer run`);
         this.breachOverdue(now);
+        if (timedRulesDue(s, this.ctx.policy.severity, now, this.ctx.intake) && this.decide('severityFollowsFacts')) {
+          this.severity(applyTimedRules(s, this.ctx.policy.severity, now, this.ctx.intake));
+        }
         return this.done({ type: 'PERSIST', step: 'DEADLINE_TIMER' });
       case 'CALENDAR_CHANGED':
         this.calendarChanged(command.calendar, command.changedBy);
@@ -235,6 +278,23 @@ class Step {
         this.moment('CLOSED', 'system');
         this.emit('CLOSED', 'system');
         return this.done({ type: 'PERSIST', step: 'CLOSE' });
+      case 'MERGE_RECEIVED': {
+        const a = command.args;
+        if (s.reference === null) return refused('NOT_REGISTERED', 'the complaint is still being registered');
+        if (isTerminal(s.status)) return refused('COMPLAINT_ENDED', `the complaint is ${s.status}; nothing more can be merged into it`);
+        if ((s.mergedFrom ?? []).includes(a.fromId)) return refused('MERGE_ALREADY_RECORDED', 'this merge is already on the timeline');
+        s.mergedFrom = [...(s.mergedFrom ?? []), a.fromId];
+        this.emit('MERGE_RECEIVED', a.actorId, { fromId: a.fromId, fromReference: a.fromReference, reason: a.reason });
+        return this.done({ type: 'PERSIST', step: 'MERGE_RECEIVED' });
+      }
+      case 'SEVERITY_RULE': {
+        if (s.reference === null) return refused('NOT_REGISTERED', 'the complaint is still being registered');
+        if (isTerminal(s.status)) return refused('COMPLAINT_ENDED', `the complaint is ${s.status}; its severity no longer changes`);
+        // The same rule of the same matter again: nothing to record or write.
+        if ((s.firedRules ?? []).includes(matterRuleKey(command.matterId, command.rule))) return this.done();
+        this.severity(applyMatterRule(s, command.severity, command.rule, command.matterId, command.firedAt));
+        return this.done({ type: 'PERSIST', step: 'SEVERITY_RULE' });
+      }
       case 'WRITE_FAILED':
         // Before registration there is no row to attach the event to: the failure is only logged.
         if (s.reference !== null) {
@@ -326,7 +386,32 @@ class Step {
           this.emit('REOPENED', a.actorId, { round: s.round, comment: a.comment });
           this.moment('DISPATCHED', a.actorId);
           this.startDeadline('RESOLUTION', now, null);
+          // vanke-sh: a reopened complaint is at least IMPORTANT.
+          if (reopenedRuleApplies(s, this.ctx.policy.severity) && this.decide('severityFollowsFacts')) {
+            this.severity(applyReopened(s, this.ctx.policy.severity));
+          }
         }
+        break;
+      }
+      case 'UPDATE_FACTS': {
+        const a = command.args;
+        const r = applyFactsUpdate(s, a.facts, a.reason, a.actorId, this.ctx.policy.severity, this.ctx.intake);
+        if ('refusal' in r) return refused(r.refusal, r.message);
+        this.severity(r);
+        break;
+      }
+      case 'RECLASSIFY': {
+        const a = command.args;
+        const r = applyReclassify(s, a.category, a.severity, a.reason, a.actorId);
+        if ('refusal' in r) return refused(r.refusal, r.message);
+        this.severity(r);
+        break;
+      }
+      case 'RECORD_FACILITY_RESTORED': {
+        const a = command.args;
+        const r = applyFacilityRestored(s, a.restoredAt, a.actorId, this.ctx.policy.severity, now);
+        if ('refusal' in r) return refused(r.refusal, r.message);
+        this.severity(r);
         break;
       }
       case 'WITHDRAW':
@@ -344,8 +429,51 @@ class Step {
         this.moment('SPECIAL_REPORT', a.actorId);
         break;
       }
+      case 'MERGE': {
+        const a = command.args;
+        // A complaint already merged into this one cannot become its survivor's survivor.
+        if ((s.mergedFrom ?? []).includes(a.intoId)) return refused('MERGE_CYCLE', `${a.intoReference} was merged into this complaint; it cannot be merged back`);
+        s.status = 'MERGED';
+        s.closedAt = now;
+        s.mergedIntoId = a.intoId;
+        // Its obligations pass to the survivor: the clocks stop without being met or breached.
+        const closed: string[] = [];
+        for (const d of s.deadlines) {
+          if (d.metAt === null && !d.cancelledAt) {
+            d.cancelledAt = now;
+            closed.push(d.kind);
+          }
+        }
+        this.emit('MERGED_INTO', a.actorId, { intoId: a.intoId, intoReference: a.intoReference, reason: a.reason, closedDeadlines: closed });
+        this.deadlinesChanged = true;
+        break;
+      }
+      case 'HAND_OVER': {
+        const a = command.args;
+        const from = s.ownerId ?? command.firstContactOwnerId;
+        if (a.toUserId === from) return refused('ALREADY_OWNER', 'the complaint is already followed through by this user');
+        s.ownerId = a.toUserId;
+        this.emit('HANDED_OVER', a.actorId, { fromUserId: from, toUserId: a.toUserId, note: a.note });
+        break;
+      }
     }
     return this.done({ type: 'PERSIST', step: command.type });
+  }
+
+  /** The shell's decision on a patch (asked for only where a rule needs it). */
+  private decide(patch: keyof LifecyclePatches): boolean {
+    const decided = this.ctx.patches[patch];
+    if (decided === undefined) throw new NeedsDecision(patch);
+    return decided;
+  }
+
+  /** Emits a severity step's events; a complaint that became HOT or MAJOR owes its special report (REPORT starts now). */
+  private severity(step: SeverityStep): void {
+    for (const e of step.events) this.emit(e.type, e.actor, e.data);
+    const s = this.s;
+    if (step.raisedToHotOrMajor && s.specialReport === null && !s.deadlines.some((d) => d.kind === 'REPORT')) {
+      this.startDeadline('REPORT', this.ctx.now, null);
+    }
   }
 
   private done(...effects: LifecycleEffect[]): Applied {
@@ -404,7 +532,7 @@ class Step {
   private meetDeadline(kind: DeadlineKind, actor: string | null): void {
     const { now } = this.ctx;
     for (const d of this.s.deadlines) {
-      if (d.kind === kind && d.metAt === null) {
+      if (d.kind === kind && d.metAt === null && !d.cancelledAt) {
         // Met after its due time but before the timer was handled (same workflow task): still a breach, met late.
         if (d.breachedAt === null && d.dueAt < now) this.breach(d, now);
         d.metAt = now;

@@ -2,6 +2,7 @@ import type { BranchCalendar } from '../calendar/calendar.types';
 import type {
   CallbackMethod, Category, Channel, ComplaintKind, ComplaintStatus, DeadlineKind, Responsibility, Severity, Validity,
 } from '../enums';
+import type { ComplaintFacts, FacilityKind, FacilityOutage, FactsPatch } from '../severity/severity-rules.util';
 
 // The complaint's lifecycle state and the staff actions' arguments: the reducer's vocabulary. The
 // workflow carries the state (and continue-as-new hands it on), the read model is a projection of it;
@@ -15,6 +16,8 @@ export interface DeadlineState {
   dueAt: number;
   metAt: number | null;
   breachedAt: number | null;
+  /** Closed without being met (the complaint was merged into another): no timer, no breach. */
+  cancelledAt?: number | null;
 }
 
 /** One timeline event as the workflow emits it: `seq` counts from 1 without gaps over the complaint's life. */
@@ -58,6 +61,24 @@ export interface ComplaintState {
   specialReport: SpecialReportRecord | null;
   /** The branch calendar the deadlines run on (replaced when the branch's calendar changes). */
   calendar: BranchCalendar;
+  // Severity that follows the facts (optional: a state carried over from a run before the rules had none).
+  /** The facts severity is judged by: intake's, as corrected by staff. */
+  facts?: ComplaintFacts;
+  /** When the complaint was received (epoch ms): the time-based rules count from it. */
+  receivedAt?: number;
+  /** A facility failure the complaint is about, and its restoration. */
+  facilityOutage?: FacilityOutage | null;
+  /** Severity rules that have fired (each fires once): rule names, and matter:<id>:<rule> for a matter's. */
+  firedRules?: string[];
+  /**
+   * 首问责任制: who follows the complaint through now, once it has been handed over; absent (or null)
+   * while the first-contact owner still does. Absent in states from before hand-over existed.
+   */
+  ownerId?: string | null;
+  /** The complaint this one was merged into (status MERGED). */
+  mergedIntoId?: string | null;
+  /** The complaints merged into this one, by id (each recorded once). */
+  mergedFrom?: string[];
 }
 
 /** The intake facts the lifecycle reads (a subset of what intake records; fixed for the complaint's life). */
@@ -75,6 +96,8 @@ export interface IntakeFacts {
   firstContactOwnerId: string;
   /** The customer's own deadline for a resolution, if they gave one. */
   customerDeadline?: number | null;
+  /** A power, water, air-conditioning or elevator failure the complaint is about, and since when (epoch ms). */
+  facilityOutage?: { kind: FacilityKind; since: number } | null;
 }
 
 /** What every staff action carries: who did it. */
@@ -88,3 +111,10 @@ export interface ResolveArgs extends ActionBase { resolution: string; customerSi
 export interface CallbackArgs extends ActionBase { method: CallbackMethod; satisfied: boolean; comment: string | null }
 export interface WithdrawArgs extends ActionBase { reason: string }
 export interface SpecialReportArgs extends ActionBase { whatHappened: string; rootCause: string; preventiveMeasures: string }
+export interface UpdateFactsArgs extends ActionBase { facts: FactsPatch; reason: string }
+export interface ReclassifyArgs extends ActionBase { category: Category | null; severity: Severity | null; reason: string }
+export interface FacilityRestoredArgs extends ActionBase { restoredAt: number }
+export interface MergeArgs extends ActionBase { intoId: string; intoReference: string; reason: string }
+export interface HandOverArgs extends ActionBase { toUserId: string; note: string }
+/** The survivor of a merge hears of it from the merged complaint's workflow. */
+export interface MergeReceivedArgs extends ActionBase { fromId: string; fromReference: string | null; reason: string }

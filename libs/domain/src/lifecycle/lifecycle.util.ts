@@ -2,7 +2,9 @@ import type { ComplaintStatus } from '../enums';
 
 /** The staff actions that move a complaint through its lifecycle. */
 export type ComplaintAction =
-  | 'DISPATCH' | 'ACKNOWLEDGE' | 'FOLLOW_UP' | 'DETERMINE_VALIDITY' | 'RESOLVE' | 'CALLBACK' | 'WITHDRAW' | 'SPECIAL_REPORT';
+  | 'DISPATCH' | 'ACKNOWLEDGE' | 'FOLLOW_UP' | 'DETERMINE_VALIDITY' | 'RESOLVE' | 'CALLBACK' | 'WITHDRAW' | 'SPECIAL_REPORT'
+  | 'UPDATE_FACTS' | 'RECLASSIFY' | 'RECORD_FACILITY_RESTORED'
+  | 'MERGE' | 'HAND_OVER';
 
 /** Statuses after which nothing more happens to a complaint. */
 export const TERMINAL_STATUSES: readonly ComplaintStatus[] = ['CLOSED', 'WITHDRAWN', 'MERGED'];
@@ -19,6 +21,14 @@ const ALLOWED_FROM: Record<ComplaintAction, readonly ComplaintStatus[]> = {
   WITHDRAW: ['RECEIVED', 'DISPATCHED', 'IN_PROGRESS', 'RESOLVED', 'CALLBACK_PENDING'],
   // A hot or major complaint's special report may come at any time before it is archived.
   SPECIAL_REPORT: ['RECEIVED', 'DISPATCHED', 'IN_PROGRESS', 'RESOLVED', 'CALLBACK_PENDING', 'ANALYSIS_PENDING'],
+  // Severity follows the facts while the complaint is open (in analysis its level decides the special report).
+  UPDATE_FACTS: ['RECEIVED', 'DISPATCHED', 'IN_PROGRESS', 'RESOLVED', 'CALLBACK_PENDING'],
+  RECLASSIFY: ['RECEIVED', 'DISPATCHED', 'IN_PROGRESS', 'RESOLVED', 'CALLBACK_PENDING'],
+  RECORD_FACILITY_RESTORED: ['RECEIVED', 'DISPATCHED', 'IN_PROGRESS', 'RESOLVED', 'CALLBACK_PENDING'],
+  // Merged into another complaint of the same matter: like a withdrawal, only while the complaint is open.
+  MERGE: ['RECEIVED', 'DISPATCHED', 'IN_PROGRESS', 'RESOLVED', 'CALLBACK_PENDING'],
+  // 首问责任制: whoever follows it through may hand it on, explicitly, until it is archived.
+  HAND_OVER: ['RECEIVED', 'DISPATCHED', 'IN_PROGRESS', 'RESOLVED', 'CALLBACK_PENDING', 'ANALYSIS_PENDING'],
 };
 
 /** True when the action may be taken on a complaint in this status. */

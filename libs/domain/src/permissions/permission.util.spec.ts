@@ -1,7 +1,7 @@
 import type { Role } from '../enums';
 import {
   Actor, COMPLAINT_ACTION_PERFORMERS, ComplaintPermissionAction, ComplaintView, ComplaintVisibilityRef, GrantTarget, JOB_VIEW_WITHHELD,
-  OrganisationAction, ROLE_RANK, RoleGrant, canAdminister, canBeAssigned, canPerform, complaintPermissionRefusal, complaintScope, complaintView,
+  OrganisationAction, ROLE_RANK, RoleGrant, canAdminister, canBeAssigned, canBeHandedOver, canPerform, complaintPermissionRefusal, complaintScope, complaintView,
   grantRefusal, grantShapeIssues, inComplaintScope, organisationRefusal, organisationScope, reachedScopes, reachesBranch, reachesCompany,
   reachesWholeTenant, reviewWithinReach, seesBranch, seesCompany, viewShows,
 } from './permission.util';
@@ -84,6 +84,11 @@ describe('canPerform', () => {
     CALLBACK: ['headOffice', 'managerA', 'branchManagerA1', 'dispatcherA1'],
     SPECIAL_REPORT: ['headOffice', 'managerA', 'branchManagerA1', 'dispatcherA1'],
     WITHDRAW: ['headOffice', 'managerA', 'branchManagerA1', 'dispatcherA1'],
+    MERGE: ['headOffice', 'managerA', 'branchManagerA1', 'dispatcherA1'],
+    UPDATE_FACTS: ['headOffice', 'managerA', 'branchManagerA1', 'dispatcherA1'],
+    RECLASSIFY: ['headOffice', 'managerA', 'branchManagerA1', 'dispatcherA1'],
+    RECORD_FACILITY_RESTORED: ['headOffice', 'managerA', 'branchManagerA1', 'dispatcherA1'],
+    HAND_OVER: ['headOffice', 'managerA', 'branchManagerA1', 'dispatcherA1'],
   };
   const cases = (Object.keys(COMPLAINT_ACTION_PERFORMERS) as ComplaintPermissionAction[]).flatMap((action) =>
     (Object.keys(people) as Person[]).map((who) => [action, who, allowed[action].includes(who)] as const));
@@ -91,6 +96,26 @@ describe('canPerform', () => {
   it.each(cases)('%s by %s → %s', (action, who, expected) => {
     expect(canPerform(people[who], action, dispatchedToHandler)).toBe(expected);
     expect(complaintPermissionRefusal(people[who], action, dispatchedToHandler) === null).toBe(expected);
+  });
+
+  it('lets whoever follows it through (首问责任制) hand it over and follow it up, and see it', () => {
+    const handedToHandler = { ...undispatched, ownerId: people.handlerA1.userId, firstContactOwnerId: people.dispatcherA1.userId };
+    expect(canPerform(people.handlerA1, 'HAND_OVER', handedToHandler)).toBe(true);
+    expect(canPerform(people.handlerA1, 'FOLLOW_UP', handedToHandler)).toBe(true);
+    expect(canPerform(people.handlerA1, 'HAND_OVER', undispatched)).toBe(false);
+    expect(canPerform(people.handlerA1, 'MERGE', handedToHandler)).toBe(false);
+    expect(canPerform(people.contractorA1, 'HAND_OVER', handedToHandler)).toBe(false);
+    expect(complaintView(people.handlerA1, handedToHandler)).toBe('FULL');
+    expect(complaintView(people.handlerA1, { ...handedToHandler, ownerId: people.dispatcherA1.userId })).toBeNull();
+  });
+
+  it('hands a complaint over only to a colleague working in its branch, never to an outside firm', () => {
+    expect(canBeHandedOver(people.handlerA1, undispatched)).toBe(true);
+    expect(canBeHandedOver(people.branchManagerA1, undispatched)).toBe(true);
+    expect(canBeHandedOver(people.headOffice, undispatched)).toBe(true);
+    expect(canBeHandedOver(people.contractorA1, undispatched)).toBe(false);
+    expect(canBeHandedOver(people.dispatcherB1, undispatched)).toBe(false);
+    expect(canBeHandedOver(people.platformAdmin, undispatched)).toBe(false);
   });
 
   it('lets only the assignee acknowledge, whoever it is', () => {

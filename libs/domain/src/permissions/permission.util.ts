@@ -28,6 +28,8 @@ export interface ComplaintRef {
   branchId: string;
   companyId: string;
   assigneeId: string | null;
+  /** 首问责任制: who follows it through now (the first-contact owner until a hand-over). */
+  ownerId?: string | null;
 }
 
 /** Roles that run the complaint process for their branches: take, dispatch, decide, call back, withdraw, report. */
@@ -145,6 +147,8 @@ export interface ComplaintVisibilityRef {
   companyId: string;
   assigneeId: string | null;
   firstContactOwnerId: string | null;
+  /** Who follows it through now, after a hand-over. */
+  ownerId?: string | null;
 }
 
 /**
@@ -159,7 +163,8 @@ export interface ComplaintScope {
   companyIds: string[];
   /**
    * Complaints dispatched to the actor (the current assignee) or taken by them at intake
-   * (首问责任制: first-contact ownership), wherever they are. Handlers and contractors see only these.
+   * (首问责任制: first-contact ownership) or handed over to them to follow through, wherever they are.
+   * Handlers and contractors see only these.
    */
   own: boolean;
 }
@@ -175,7 +180,7 @@ export function complaintScope(actor: Pick<Actor, 'roles'>): ComplaintScope {
 /** True when the complaint is in the scope of the actor `userId` (what the query of `complaintScope` selects). */
 export function inComplaintScope(scope: ComplaintScope, userId: string, c: ComplaintVisibilityRef): boolean {
   if (scope.wholeTenant || scope.branchIds.includes(c.branchId) || scope.companyIds.includes(c.companyId)) return true;
-  return scope.own && (c.assigneeId === userId || c.firstContactOwnerId === userId);
+  return scope.own && (c.assigneeId === userId || c.firstContactOwnerId === userId || (c.ownerId ?? null) === userId);
 }
 
 /**
@@ -237,7 +242,7 @@ export function reviewWithinReach(review: WeeklyReviewFigures, branchCodes: Read
 // --- complaint actions -------------------------------------------------------------------------
 
 /** Who may perform a complaint action: staff of the complaint's branch, its assignee, or either. */
-export type ActionPerformer = 'STAFF' | 'ASSIGNEE' | 'ASSIGNEE_OR_STAFF';
+export type ActionPerformer = 'STAFF' | 'ASSIGNEE' | 'ASSIGNEE_OR_STAFF' | 'OWNER_OR_STAFF' | 'OWNER_ASSIGNEE_OR_STAFF';
 
 /** Intake is not a lifecycle transition but is authorised like one. */
 export type ComplaintPermissionAction = ComplaintAction | 'SUBMIT';
@@ -247,18 +252,28 @@ export const COMPLAINT_ACTION_PERFORMERS: Readonly<Record<ComplaintPermissionAct
   SUBMIT: 'STAFF',
   DISPATCH: 'STAFF',
   ACKNOWLEDGE: 'ASSIGNEE',
-  FOLLOW_UP: 'ASSIGNEE_OR_STAFF',
+  // Following it through (首问责任制) includes chasing it: the owner records follow-ups too.
+  FOLLOW_UP: 'OWNER_ASSIGNEE_OR_STAFF',
   DETERMINE_VALIDITY: 'ASSIGNEE_OR_STAFF',
   RESOLVE: 'ASSIGNEE_OR_STAFF',
   CALLBACK: 'STAFF',
   SPECIAL_REPORT: 'STAFF',
   WITHDRAW: 'STAFF',
+  MERGE: 'STAFF',
+  // Severity that follows the facts: staff of the branch correct facts, reclassify (with a reason), record a restoration.
+  UPDATE_FACTS: 'STAFF',
+  RECLASSIFY: 'STAFF',
+  RECORD_FACILITY_RESTORED: 'STAFF',
+  // 首问责任制: whoever follows it through hands it on, or staff of the branch do.
+  HAND_OVER: 'OWNER_OR_STAFF',
 };
 
 const REFUSALS: Readonly<Record<ActionPerformer, string>> = {
   STAFF: 'only staff of this branch may do this',
   ASSIGNEE: 'only the assignee may do this',
   ASSIGNEE_OR_STAFF: 'only staff of this branch or the assignee may do this',
+  OWNER_OR_STAFF: 'only staff of this branch or whoever follows the complaint through may do this',
+  OWNER_ASSIGNEE_OR_STAFF: 'only staff of this branch, the assignee or whoever follows the complaint through may do this',
 };
 
 /** True when the actor is staff of the complaint's branch (a staff role reaching it). */
@@ -270,6 +285,7 @@ export function isStaffOf(actor: Pick<Actor, 'roles'>, complaint: Pick<Complaint
 export function canPerform(actor: Actor, action: ComplaintPermissionAction, complaint: ComplaintRef): boolean {
   const performer = COMPLAINT_ACTION_PERFORMERS[action];
   const isAssignee = complaint.assigneeId !== null && complaint.assigneeId === actor.userId;
+  const isOwner = complaint.ownerId !== undefined && complaint.ownerId !== null && complaint.ownerId === actor.userId;
   switch (performer) {
     case 'STAFF':
       return isStaffOf(actor, complaint);
@@ -277,12 +293,25 @@ export function canPerform(actor: Actor, action: ComplaintPermissionAction, comp
       return isAssignee;
     case 'ASSIGNEE_OR_STAFF':
       return isAssignee || isStaffOf(actor, complaint);
+    case 'OWNER_OR_STAFF':
+      return isOwner || isStaffOf(actor, complaint);
+    case 'OWNER_ASSIGNEE_OR_STAFF':
+      return isOwner || isAssignee || isStaffOf(actor, complaint);
   }
 }
 
 /** Null when the actor may perform the action, else a reason staff can act on. */
 export function complaintPermissionRefusal(actor: Actor, action: ComplaintPermissionAction, complaint: ComplaintRef): string | null {
   return canPerform(actor, action, complaint) ? null : REFUSALS[COMPLAINT_ACTION_PERFORMERS[action]];
+}
+
+/**
+ * True when a user with these grants may be handed the complaint to follow through (首问责任制): a
+ * colleague (an employee, not an outside firm) whose roles reach its branch as staff or as assignable.
+ */
+export function canBeHandedOver(candidate: Pick<Actor, 'roles'>, complaint: Pick<ComplaintRef, 'branchId' | 'companyId'>): boolean {
+  const colleagues = ASSIGNABLE_ROLES.filter((r) => EMPLOYEE_ROLES.includes(r));
+  return reachesBranch(candidate, { id: complaint.branchId, companyId: complaint.companyId }, colleagues);
 }
 
 /** True when a user with these grants may be dispatched the complaint (works in its branch). */
@@ -356,7 +385,8 @@ export const ROLE_RANK: Readonly<Record<Role, number>> = {
 export const GRANTING_ROLES: readonly Role[] = ['HEAD_OFFICE', 'COMPANY_MANAGER', 'BRANCH_MANAGER'];
 
 /** A requested grant, as the client sent it. */
-export type GrantRequest = RoleGrant;
+/** A grant asked for; `position` (DEPUTY_GM or GM) only with COMPANY_MANAGER. */
+export type GrantRequest = RoleGrant & { position?: 'DEPUTY_GM' | 'GM' | null };
 
 /** Where a grant lands in the tenant, as its records say: a branch (with its company), a company, or the group. */
 export type GrantTarget = { branch: BranchRef } | { companyId: string } | null;
@@ -364,7 +394,7 @@ export type GrantTarget = { branch: BranchRef } | { companyId: string } | null;
 /** Why a grant is refused: SHAPE is bad input, AUTHORITY is the grantor's lack of right; `field` names the grant's field. */
 export interface GrantRefusal {
   kind: 'SHAPE' | 'AUTHORITY';
-  field: 'role' | 'companyId' | 'branchId';
+  field: 'role' | 'companyId' | 'branchId' | 'position';
   reason: string;
 }
 
@@ -375,6 +405,7 @@ export interface GrantRefusal {
  */
 export function grantShapeIssues(g: GrantRequest): GrantRefusal[] {
   const issue = (field: GrantRefusal['field'], reason: string): GrantRefusal => ({ kind: 'SHAPE', field, reason });
+  if (g.position != null && g.role !== 'COMPANY_MANAGER') return [issue('position', 'only a COMPANY_MANAGER holds a position (DEPUTY_GM or GM)')];
   switch (g.role) {
     case 'PLATFORM_ADMIN':
       return [issue('role', 'PLATFORM_ADMIN is the platform operator\'s and cannot be granted to a tenant user')];

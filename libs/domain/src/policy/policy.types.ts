@@ -44,6 +44,12 @@ export interface SeverityThresholds {
   unresolvedMajorAfter: string | null;
   /** A complaint reopened after closure becomes at least IMPORTANT (vanke-sh). */
   reopenedImportant: boolean;
+  /**
+   * A power, water, air-conditioning or elevator failure not restored this long after it began → MAJOR
+   * (training, 001: 48 h); null = rule off. ISO-8601 duration on calendar time. Optional only so a
+   * policy stored before the rule existed still reads (absent = off).
+   */
+  facilityOutageMajorAfter?: string | null;
 }
 
 export interface CallbackPolicy {
@@ -57,6 +63,37 @@ export interface Policy {
   deadlines: Record<DeadlineKind, DeadlineRule>;
   severity: SeverityThresholds;
   callback: CallbackPolicy;
+  /** Escalations that must be acknowledged; absent in policies stored before escalations (nothing escalates). */
+  escalation?: EscalationPolicy;
+}
+
+/** The levels an escalation climbs, lowest first (skip-level: 004 §3.2.2 A). */
+export const ESCALATION_LEVELS = ['BRANCH_MANAGER', 'COMPANY_DEPUTY_GM', 'COMPANY_GM', 'HEAD_OFFICE'] as const;
+export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
+
+/** One level of an escalation: who is told, and how long they have to acknowledge (calendar time). */
+export interface EscalationStep {
+  level: EscalationLevel;
+  /** ISO-8601 duration on the wall clock (an emergency at 02:00 does not wait for working hours). */
+  ackWithin: string;
+}
+
+/** How one trigger escalates. */
+export interface EscalationTriggerPolicy {
+  /** Ordered, each level above the previous one. */
+  levels: EscalationStep[];
+  /** After the last level times out, it is raised again at this interval until acknowledged (ISO-8601, calendar time). */
+  repeatLastEvery: string;
+  /** Once acknowledged, a progress report is raised again at this interval until the complaint closes (MAJOR: weekly); null = none. */
+  progressReportEvery?: string | null;
+}
+
+/**
+ * Escalation triggers by name: `HOT`, `MAJOR`, `EMERGENCY`, and `DEADLINE_BREACHED:<kind>` for each
+ * deadline breach the tenant wants escalated. A trigger not listed does not escalate.
+ */
+export interface EscalationPolicy {
+  triggers: Partial<Record<string, EscalationTriggerPolicy>>;
 }
 
 export const POLICY_PRESETS = ['pm-branch', 'vanke-sh', 'training'] as const;
@@ -85,4 +122,6 @@ export interface PolicyOverrides {
   deadlines?: Partial<Record<DeadlineKind, DeadlineRuleOverride>>;
   severity?: Partial<SeverityThresholds>;
   callback?: Partial<CallbackPolicy>;
+  /** Each trigger named here replaces the preset's whole rule for that trigger; null removes the trigger. */
+  escalation?: { triggers?: Partial<Record<string, EscalationTriggerPolicy | null>> };
 }

@@ -5,8 +5,9 @@ import {
   parsePolicyDuration, policyDurationToMs,
 } from './policy-duration.util';
 import { POLICY_PRESETS } from './policy.types';
+import { ESCALATION_LEVELS } from './policy.types';
 import type {
-  CallbackPolicy, DeadlineRule, Policy, PolicyIssue, PolicyOverrides, PolicyPresetName,
+  CallbackPolicy, DeadlineRule, EscalationPolicy, EscalationTriggerPolicy, Policy, PolicyIssue, PolicyOverrides, PolicyPresetName,
   SeverityThresholds,
 } from './policy.types';
 import pmBranch from './presets/pm-branch.json';
@@ -37,7 +38,9 @@ export const MAX_SEVERITY_LOSS_YUAN = 1_000_000_000;
 
 const DEADLINE_RULES = ['OFF_HOURS_AFTER_START', 'SAME_DAY', 'END_OF_DAY', 'CUSTOMER_DEADLINE_IF_EARLIER'] as const;
 const CALLBACK_REQUIRED_FOR = ['ALL', 'VALID'] as const;
-const OVERRIDABLE_SECTIONS = ['deadlines', 'severity', 'callback'] as const;
+const OVERRIDABLE_SECTIONS = ['deadlines', 'severity', 'callback', 'escalation'] as const;
+// Optional in a complete document: policies stored before escalations have none (nothing escalates).
+const OPTIONAL_SECTIONS: readonly string[] = ['escalation'];
 // Rules whose due time comes from the working day itself, so a zero `after` is meaningful.
 const DAY_RULES: ReadonlyArray<DeadlineRule['rule']> = ['SAME_DAY', 'END_OF_DAY'];
 
@@ -67,7 +70,17 @@ export function isPolicyPreset(name: unknown): name is PolicyPresetName {
 function copyPolicy(p: Policy): Policy {
   const deadlines = {} as Record<DeadlineKind, DeadlineRule>;
   for (const kind of DEADLINE_KINDS) deadlines[kind] = { ...p.deadlines[kind] };
-  return { preset: p.preset, deadlines, severity: { ...p.severity }, callback: { ...p.callback } };
+  const copy: Policy = { preset: p.preset, deadlines, severity: { ...p.severity }, callback: { ...p.callback } };
+  if (p.escalation) copy.escalation = copyEscalation(p.escalation);
+  return copy;
+}
+
+function copyEscalation(e: EscalationPolicy): EscalationPolicy {
+  const triggers: EscalationPolicy['triggers'] = {};
+  for (const [name, t] of Object.entries(e.triggers)) {
+    if (t) triggers[name] = { ...t, levels: t.levels.map((l) => ({ ...l })) };
+  }
+  return { triggers };
 }
 
 /** A fresh, mutable deep copy of a preset's complete policy. Throws a RangeError for an unknown name. */
@@ -162,6 +175,7 @@ const SEVERITY_FIELDS: Record<keyof SeverityThresholds, FieldSpec> = {
   unresolvedHotAfter: { required: true, check: orNull(fixedDuration) },
   unresolvedMajorAfter: { required: true, check: orNull(fixedDuration) },
   reopenedImportant: { required: true, check: bool },
+  facilityOutageMajorAfter: { required: false, check: orNull(fixedDuration) },
 };
 
 const CALLBACK_FIELDS: Record<keyof CallbackPolicy, FieldSpec> = {
@@ -246,6 +260,89 @@ function deadlineBoundIssues(rule: Record<string, unknown>, path: string, busine
   return issues;
 }
 
+// --- escalation -------------------------------------------------------------------------------
+
+/** The longest acknowledgement timeout or repeat interval of an escalation (calendar time). */
+export const MAX_ESCALATION_DURATION_DAYS = 31;
+/** The shortest one: 1 second (tests run on seconds; a real policy uses minutes). */
+const MIN_ESCALATION_DURATION_MS = 1_000;
+/** Severity and emergency triggers; deadline breaches are `DEADLINE_BREACHED:<kind>`. */
+export const ESCALATION_FIXED_TRIGGERS = ['HOT', 'MAJOR', 'EMERGENCY'] as const;
+export const DEADLINE_BREACH_TRIGGER_PREFIX = 'DEADLINE_BREACHED:';
+
+/** True when `name` is a trigger an escalation policy may list. */
+export function isEscalationTrigger(name: string): boolean {
+  if ((ESCALATION_FIXED_TRIGGERS as readonly string[]).includes(name)) return true;
+  return name.startsWith(DEADLINE_BREACH_TRIGGER_PREFIX)
+    && (DEADLINE_KINDS as readonly string[]).includes(name.slice(DEADLINE_BREACH_TRIGGER_PREFIX.length));
+}
+
+const escalationDuration: Check = (v) => {
+  const parts = parsePolicyDuration(v);
+  if (!parts) return duration(v);
+  if (!hasFixedLength(parts)) return 'must be in weeks, days, hours, minutes or seconds (calendar time; years and months have no fixed length)';
+  const ms = policyDurationToMs(parts);
+  if (ms < MIN_ESCALATION_DURATION_MS) return 'must be at least 1 second';
+  if (ms > MAX_ESCALATION_DURATION_DAYS * 86_400_000) return `is too long: at most P${MAX_ESCALATION_DURATION_DAYS}D (got ${describe(v)})`;
+  return null;
+};
+
+const ESCALATION_TRIGGER_FIELDS: Record<keyof EscalationTriggerPolicy, FieldSpec> = {
+  levels: { required: true, check: () => null },
+  repeatLastEvery: { required: true, check: escalationDuration },
+  progressReportEvery: { required: false, check: orNull(escalationDuration) },
+};
+
+function checkEscalationTrigger(rule: unknown, path: string, issues: PolicyIssue[]): void {
+  // A trigger's rule is always stated whole (an override replaces the preset's rule for that trigger).
+  checkFields(rule, path, ESCALATION_TRIGGER_FIELDS as Record<string, FieldSpec>, 'document', issues);
+  if (!isPlainObject(rule) || rule.levels === undefined) return;
+  const levels = rule.levels;
+  if (!Array.isArray(levels) || levels.length === 0 || levels.length > ESCALATION_LEVELS.length) {
+    issues.push({ path: `${path}.levels`, message: `must be a list of 1 to ${ESCALATION_LEVELS.length} levels (got ${describe(levels)})` });
+    return;
+  }
+  let previous = -1;
+  levels.forEach((step: unknown, i: number) => {
+    const at = `${path}.levels.${i}`;
+    const before = issues.length;
+    checkFields(step, at, { level: { required: true, check: oneOf(ESCALATION_LEVELS) }, ackWithin: { required: true, check: escalationDuration } }, 'document', issues);
+    if (!isPlainObject(step)) return;
+    const rank = (ESCALATION_LEVELS as readonly string[]).indexOf(step.level as string);
+    if (rank < 0 || issues.some((x, k) => k >= before && x.path === `${at}.level`)) return;
+    if (rank <= previous) issues.push({ path: `${at}.level`, message: `must be above the previous level (order: ${ESCALATION_LEVELS.join(' → ')})` });
+    previous = Math.max(previous, rank);
+  });
+}
+
+function checkEscalation(value: unknown, mode: Mode, issues: PolicyIssue[]): void {
+  if (!isPlainObject(value)) {
+    issues.push({ path: 'escalation', message: `must be an object (got ${describe(value)})` });
+    return;
+  }
+  for (const key of Object.keys(value)) {
+    if (key !== 'triggers') issues.push({ path: `escalation.${key}`, message: 'unknown key; expected triggers' });
+  }
+  const triggers = value.triggers;
+  if (triggers === undefined) {
+    if (mode === 'document') issues.push({ path: 'escalation.triggers', message: 'is required' });
+    return;
+  }
+  if (!isPlainObject(triggers)) {
+    issues.push({ path: 'escalation.triggers', message: `must be an object (got ${describe(triggers)})` });
+    return;
+  }
+  for (const [name, rule] of Object.entries(triggers)) {
+    const path = `escalation.triggers.${name}`;
+    if (!isEscalationTrigger(name)) {
+      issues.push({ path, message: `unknown trigger; expected one of ${ESCALATION_FIXED_TRIGGERS.join(', ')} or ${DEADLINE_BREACH_TRIGGER_PREFIX}<deadline kind>` });
+      continue;
+    }
+    if (rule === null && mode === 'override') continue;
+    checkEscalationTrigger(rule, path, issues);
+  }
+}
+
 function checkShape(doc: unknown, mode: Mode): PolicyIssue[] {
   const issues: PolicyIssue[] = [];
   if (!isPlainObject(doc)) {
@@ -274,11 +371,12 @@ function checkShape(doc: unknown, mode: Mode): PolicyIssue[] {
     if (v === undefined) continue;
     if (key === 'deadlines') checkDeadlines(v, mode, issues);
     else if (key === 'severity') checkFields(v, 'severity', SEVERITY_FIELDS, mode, issues);
+    else if (key === 'escalation') checkEscalation(v, mode, issues);
     else checkFields(v, 'callback', CALLBACK_FIELDS, mode, issues);
   }
   if (mode === 'document') {
     for (const key of ['preset', ...OVERRIDABLE_SECTIONS]) {
-      if (doc[key] === undefined) issues.push({ path: key, message: 'is required' });
+      if (doc[key] === undefined && !OPTIONAL_SECTIONS.includes(key)) issues.push({ path: key, message: 'is required' });
     }
   }
   return issues;
@@ -394,6 +492,16 @@ export function mergePolicy(base: Policy, overrides: PolicyOverrides): Policy {
   }
   const callback = section('callback');
   if (callback.requiredFor !== undefined) merged.callback.requiredFor = callback.requiredFor as CallbackPolicy['requiredFor'];
+  const escalation = section('escalation');
+  if (isPlainObject(escalation.triggers)) {
+    // A trigger named in the override replaces the preset's rule whole; null removes it.
+    const triggers = { ...(merged.escalation?.triggers ?? {}) };
+    for (const [name, rule] of Object.entries(escalation.triggers)) {
+      if (rule === null) delete triggers[name];
+      else if (isPlainObject(rule)) triggers[name] = rule as unknown as EscalationTriggerPolicy;
+    }
+    merged.escalation = copyEscalation({ triggers });
+  }
   return merged;
 }
 

@@ -9,6 +9,8 @@ export interface StoredDeadline {
   dueAt: string;
   metAt: string | null;
   breachedAt: string | null;
+  /** Closed unmet because the complaint was merged into another (no breach will follow). */
+  cancelledAt?: string | null;
   round: number;
 }
 
@@ -29,6 +31,8 @@ export interface StoredSpecialReport {
 @Index('complaints_tenant_ref_uq', ['tenantId', 'reference'], { unique: true })
 @Index('complaints_tenant_branch_received_idx', ['tenantId', 'branchId', 'receivedAt'])
 @Index('complaints_tenant_assignee_idx', ['tenantId', 'assigneeId'])
+@Index('complaints_tenant_owner_idx', ['tenantId', 'ownerId'])
+@Index('complaints_tenant_updated_idx', ['tenantId', 'updatedAt'])
 export class ComplaintEntity {
   @PrimaryColumn('uuid')
   id!: string;
@@ -75,6 +79,8 @@ export class ComplaintEntity {
 
   /** 首问责任制: the first person who took the complaint owns its follow-through until handed over. */
   @Column('uuid', { name: 'first_contact_owner_id' }) firstContactOwnerId!: string;
+  /** 首问责任制: who follows it through now; the first-contact owner until a hand-over. */
+  @Column('uuid', { name: 'owner_id' }) ownerId!: string;
   @Column('uuid', { name: 'assignee_id', nullable: true }) assigneeId!: string | null;
 
   @Column('timestamptz', { name: 'received_at' }) receivedAt!: Date;

@@ -9,15 +9,19 @@ import { TenantEntity } from './tenant.entity';
 import { UserEntity } from './user.entity';
 import { WeeklyReviewEntity } from './weekly-review.entity';
 import { AuditLogEntity } from './audit-log.entity';
+import { MatterComplaintEntity, MatterEntity } from './matter.entity';
+import { EscalationEntity } from './escalation.entity';
 
 export {
   BranchEntity, CompanyEntity, ComplaintEventEntity, ComplaintEntity, PolicyVersionEntity, ReferenceCounterEntity,
   RoleAssignmentEntity, TenantEntity, UserEntity, WeeklyReviewEntity,
 };
 export { AuditLogEntity };
+export { EscalationEntity };
+export { MatterEntity, MatterComplaintEntity };
 export type { StoredDeadline, StoredSpecialReport } from './complaint.entity';
 
 export const ENTITIES = [
   TenantEntity, PolicyVersionEntity, CompanyEntity, BranchEntity, UserEntity, RoleAssignmentEntity, ComplaintEntity,
-  ComplaintEventEntity, ReferenceCounterEntity, WeeklyReviewEntity, AuditLogEntity,
+  ComplaintEventEntity, ReferenceCounterEntity, WeeklyReviewEntity, AuditLogEntity, MatterEntity, MatterComplaintEntity, EscalationEntity,
 ];

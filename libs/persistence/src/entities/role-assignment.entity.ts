@@ -22,4 +22,8 @@ export class RoleAssignmentEntity {
 
   @Column('uuid', { name: 'branch_id', nullable: true })
   branchId!: string | null;
+
+  /** A company manager's position (the escalation levels COMPANY_DEPUTY_GM and COMPANY_GM); null otherwise. */
+  @Column('text', { nullable: true })
+  position?: 'DEPUTY_GM' | 'GM' | null;
 }

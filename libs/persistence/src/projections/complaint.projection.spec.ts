@@ -96,6 +96,19 @@ describe('complaint projection mapping', () => {
     expect(p.resolvedAt).toBeNull();
   });
 
+  it('projects a merge (where it went, its closed deadlines no longer overdue) and a hand-over (the owner); leaves both out otherwise', () => {
+    const merged = complaintProjection(state({
+      status: 'MERGED', mergedIntoId: 'c-9', ownerId: 'u-7',
+      deadlines: [{ kind: 'RESOLUTION', round: 1, anchorAt: T0, dueAt: T0 + HOUR, metAt: null, breachedAt: T0 + HOUR, cancelledAt: T0 + 2 * HOUR }],
+    }), [], new Date(T0));
+    expect(merged).toMatchObject({ status: 'MERGED', mergedIntoId: 'c-9', ownerId: 'u-7', overdue: false });
+    expect(merged.deadlines?.[0].cancelledAt).toBe(new Date(T0 + 2 * HOUR).toISOString());
+    const plain = complaintProjection(state(), [], new Date(T0));
+    expect(plain).not.toHaveProperty('ownerId');
+    expect(plain).not.toHaveProperty('mergedIntoId');
+    expect(complaintRowAtIntake(intakeArgs()).ownerId).toBe(complaintRowAtIntake(intakeArgs()).firstContactOwnerId);
+  });
+
   it('sets calendarChangedAt only when the events include CALENDAR_CHANGED, so the stored value is otherwise kept', () => {
     const now = new Date(T0 + 5 * HOUR);
     const other: TimelineEventRecord = { seq: 5, at: T0, type: 'FOLLOWED_UP', actor: 'u-1', data: {} };

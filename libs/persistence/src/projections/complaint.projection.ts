@@ -65,6 +65,8 @@ export function complaintRowAtIntake(args: ComplaintIntakeRowArgs): Partial<Comp
     complainantPhone: intake.complainant.phone,
     complainantUnit: intake.complainant.unit,
     firstContactOwnerId: intake.firstContactOwnerId,
+    // 首问责任制: the first-contact owner follows it through until a hand-over.
+    ownerId: intake.firstContactOwnerId,
     receivedAt: new Date(intake.receivedAt),
     policyVersion: args.policyVersion,
     // 0: the first projection (seq ≥ 1) always overwrites the intake row.
@@ -81,6 +83,7 @@ export function complaintRowAtIntake(args: ComplaintIntakeRowArgs): Partial<Comp
 export function complaintProjection(state: ComplaintState, events: readonly TimelineEventRecord[], now: Date): Partial<ComplaintEntity> {
   const deadlines: StoredDeadline[] = state.deadlines.map((d) => ({
     kind: d.kind, round: d.round, dueAt: new Date(d.dueAt).toISOString(), metAt: toIso(d.metAt), breachedAt: toIso(d.breachedAt),
+    ...(d.cancelledAt ? { cancelledAt: toIso(d.cancelledAt) } : {}),
   }));
   const specialReport: StoredSpecialReport | null = state.specialReport
     ? { ...state.specialReport, submittedAt: new Date(state.specialReport.submittedAt).toISOString() }
@@ -98,9 +101,22 @@ export function complaintProjection(state: ComplaintState, events: readonly Time
     satisfied: state.satisfied,
     lastCallbackMethod: state.lastCallbackMethod,
     deadlines,
-    overdue: state.deadlines.some((d) => d.breachedAt !== null && d.metAt === null),
+    // A deadline closed by a merge no longer counts against the complaint.
+    overdue: state.deadlines.some((d) => d.breachedAt !== null && d.metAt === null && !d.cancelledAt),
     lastSeq: state.seq,
     specialReport,
+    // Only once handed over or merged (states from before either existed leave the columns as they are).
+    ...(state.ownerId ? { ownerId: state.ownerId } : {}),
+    ...(state.mergedIntoId ? { mergedIntoId: state.mergedIntoId } : {}),
+    // Facts staff corrected (updateComplaintFacts): the row shows what severity is judged by now.
+    ...(state.facts ? {
+      householdsAffected: state.facts.householdsAffected,
+      lossAmountYuan: state.facts.lossAmountYuan === null ? null : String(state.facts.lossAmountYuan),
+      injury: state.facts.injury,
+      mediaExposure: state.facts.mediaExposure,
+      litigation: state.facts.litigation,
+      emergency: state.facts.emergency,
+    } : {}),
     ...(events.some((e) => e.type === 'CALENDAR_CHANGED') ? { calendarChangedAt: now } : {}),
   };
 }

@@ -77,6 +77,10 @@ export class ComplaintDto {
   /** How much of it the caller sees (the permission module's `complaintView`); field resolvers honour it. */
   view!: ComplaintView;
   firstContactOwnerId!: string;
+  /** 首问责任制: who follows it through now (the `owner` field resolves it). */
+  ownerId!: string;
+  /** The survivor of a merge (the `mergedInto` field resolves it within the caller's reach). */
+  mergedIntoId!: string | null;
   assigneeId!: string | null;
 }
 

@@ -1,4 +1,5 @@
-import { ArgsType, Field, Float, ID, InputType, Int } from '@nestjs/graphql';
+import { ArgsType, Field, Float, ID, InputType, Int, registerEnumType } from '@nestjs/graphql';
+import { FACILITY_KINDS, FacilityKind } from '../../../../../libs/domain/src/severity/severity-rules.util';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, IsArray, IsBoolean, IsDate, IsIn, IsInt, IsNumber, IsOptional, IsUUID, Matches, Max, Min, ValidateNested,
@@ -26,6 +27,16 @@ export class ComplainantInput {
   @Field(() => String, { nullable: true }) @IsOptional() @FreeText({ max: 100, ...LINE }) unit?: string | null;
 }
 
+export const FacilityKindEnum = Object.fromEntries(FACILITY_KINDS.map((k) => [k, k])) as { [K in FacilityKind]: K };
+registerEnumType(FacilityKindEnum, { name: 'FacilityKind' });
+
+@InputType('FacilityOutageInput')
+export class FacilityOutageInput {
+  @Field(() => FacilityKindEnum) @IsIn(FACILITY_KINDS) kind!: FacilityKind;
+  @Field(() => Date, { description: 'when the facility failed; at most 2 minutes after receivedAt' })
+  @Type(() => Date) @IsDate() @InstantWithin(RECEIVED_AT_WINDOW) since!: Date;
+}
+
 @InputType('SubmitComplaintInput')
 export class SubmitComplaintInput {
   @Field({ description: 'the same key twice returns the same complaint, never two' })
@@ -48,6 +59,8 @@ export class SubmitComplaintInput {
   @IsOptional() @Type(() => Date) @IsDate() @InstantWithin(RECEIVED_AT_WINDOW) receivedAt?: Date | null;
   @Field(() => Date, { nullable: true, description: "the customer's own deadline for a resolution; the RESOLUTION deadline takes it when earlier (policy)" })
   @IsOptional() @Type(() => Date) @IsDate() @InstantWithin(CUSTOMER_DEADLINE_WINDOW) customerDeadline?: Date | null;
+  @Field(() => FacilityOutageInput, { nullable: true, description: 'a power, water, air-conditioning or elevator failure the complaint is about (severity rule of the policy)' })
+  @IsOptional() @ValidateNested() @Type(() => FacilityOutageInput) facilityOutage?: FacilityOutageInput | null;
 }
 
 @InputType('ComplaintFilter')
@@ -61,6 +74,8 @@ export class ComplaintFilter {
   @Field(() => Date, { nullable: true }) @IsOptional() @Type(() => Date) @IsDate() @InYears(FILTER_YEARS.from, FILTER_YEARS.to) receivedFrom?: Date | null;
   @Field(() => Date, { nullable: true }) @IsOptional() @Type(() => Date) @IsDate() @InYears(FILTER_YEARS.from, FILTER_YEARS.to) receivedTo?: Date | null;
   @Field(() => String, { nullable: true }) @IsOptional() @FreeText({ max: 200, ...LINE }) text?: string | null;
+  @Field(() => Date, { nullable: true, description: 'changed at or after this instant (catching up after a complaintUpdated subscription reconnects)' })
+  @IsOptional() @Type(() => Date) @IsDate() @InYears(FILTER_YEARS.from, FILTER_YEARS.to) updatedSince?: Date | null;
 }
 
 @ArgsType()
@@ -136,4 +151,44 @@ export class SpecialReportArgsInput extends ActionIdArgs {
 @ArgsType()
 export class WithdrawArgsInput extends ActionIdArgs {
   @Field() @FreeText({ max: 2000 }) reason!: string;
+}
+
+@ArgsType()
+export class MergeArgsInput extends ActionIdArgs {
+  @Field(() => ID, { description: 'the complaint of the same matter (same branch; same complainant until a matter links them) it merges into' })
+  @IsUUID('all', { message: 'intoId must be an id' }) intoId!: string;
+  @Field() @FreeText({ max: 2000 }) reason!: string;
+}
+
+@ArgsType()
+export class HandOverArgsInput extends ActionIdArgs {
+  @Field(() => ID, { description: 'a colleague working in the complaint\'s branch, who follows it through from now on' })
+  @IsUUID('all', { message: 'toUserId must be an id' }) toUserId!: string;
+  @Field() @FreeText({ max: 2000 }) note!: string;
+}
+
+// --- severity that follows the facts -------------------------------------------------------------
+
+@ArgsType()
+export class UpdateFactsArgsInput extends ActionIdArgs {
+  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1, { message: 'householdsAffected must be at least 1' }) @Max(100000, { message: 'householdsAffected must be at most 100000' }) householdsAffected?: number | null;
+  @Field(() => Float, { nullable: true }) @IsOptional() @IsNumber() @Min(0, { message: 'lossAmountYuan must not be negative' }) @Max(MAX_LOSS_YUAN, { message: `lossAmountYuan must be at most ${MAX_LOSS_YUAN}` }) lossAmountYuan?: number | null;
+  @Field(() => Boolean, { nullable: true }) @IsOptional() @IsBoolean() injury?: boolean | null;
+  @Field(() => Boolean, { nullable: true }) @IsOptional() @IsBoolean() mediaExposure?: boolean | null;
+  @Field(() => Boolean, { nullable: true }) @IsOptional() @IsBoolean() litigation?: boolean | null;
+  @Field(() => Boolean, { nullable: true }) @IsOptional() @IsBoolean() emergency?: boolean | null;
+  @Field({ description: 'why the facts changed (on the timeline)' }) @FreeText({ max: 2000 }) reason!: string;
+}
+
+@ArgsType()
+export class ReclassifyArgsInput extends ActionIdArgs {
+  @Field(() => CategoryEnum, { nullable: true }) @IsOptional() @IsIn(CATEGORIES) category?: Category | null;
+  @Field(() => SeverityEnum, { nullable: true }) @IsOptional() @IsIn(SEVERITIES) severity?: Severity | null;
+  @Field() @FreeText({ max: 2000 }) reason!: string;
+}
+
+@ArgsType()
+export class FacilityRestoredArgsInput extends ActionIdArgs {
+  @Field(() => Date, { description: 'when the facility worked again; not in the future' })
+  @Type(() => Date) @IsDate() @InstantWithin(RECEIVED_AT_WINDOW) restoredAt!: Date;
 }

@@ -5,13 +5,14 @@ import { DataSource, SelectQueryBuilder } from 'typeorm';
 import { isTerminal } from '../../../../../libs/domain/src/lifecycle/lifecycle.util';
 import {
   ComplaintPermissionAction, JobWithheldField, canBeAssigned, complaintPermissionRefusal, complaintView, reachesBranch, viewShows,
+  canBeHandedOver,
 } from '../../../../../libs/domain/src/permissions/permission.util';
 import { ComplaintEntity, ComplaintEventEntity, StoredDeadline } from '../../../../../libs/persistence/src/entities';
 import { TenantScopedRepository } from '../../../../../libs/persistence/src/tenant-scoped.repository';
 import type { ActionBase, ActionResult, ComplaintWorkflowInput } from '../../../../../workflows/shared/complaint.types';
 import {
   acknowledgeUpdate, callbackUpdate, dispatchUpdate, followUpUpdate, resolveUpdate, specialReportUpdate, validityUpdate,
-  withdrawUpdate,
+  withdrawUpdate, mergeUpdate, handOverUpdate,
 } from '../../../../../workflows/shared/updates';
 import { tenantOf } from '../../auth/auth.service';
 import { Principal } from '../../auth/principal';
@@ -24,10 +25,13 @@ import { PolicyService } from '../../policy/services/policy.service';
 import { ComplaintConnectionDto, ComplaintDto, DeadlineDto, TimelineEventDto } from '../dtos/complaint.dto';
 import {
   ActionIdArgs, CallbackArgsInput, ComplaintFilter, DispatchArgsInput, FollowUpArgsInput, ResolveArgsInput, SpecialReportArgsInput,
-  SubmitComplaintInput, ValidityArgsInput, WithdrawArgsInput,
+  SubmitComplaintInput, ValidityArgsInput, WithdrawArgsInput, MergeArgsInput, HandOverArgsInput,
 } from '../dtos/complaint.input';
 import { InvalidTransitionError } from '../exceptions/complaint.exception';
 import { ComplaintEngineService, actionUpdateId } from './complaint-engine.service';
+import { FACT_KEYS, FactsPatch } from '../../../../../libs/domain/src/severity/severity-rules.util';
+import { facilityRestoredUpdate, reclassifyUpdate, updateFactsUpdate } from '../../../../../workflows/shared/updates';
+import { FacilityRestoredArgsInput, ReclassifyArgsInput, UpdateFactsArgsInput } from '../dtos/complaint.input';
 
 // Namespace of complaint ids derived from (tenant, idempotency key).
 const COMPLAINT_ID_NAMESPACE = '5d0b6a52-7a57-4c0c-9a0e-3c1f0f6b2a11';
@@ -54,7 +58,7 @@ export function inComplaintScopeOf(p: Principal, qb: SelectQueryBuilder<Complain
   const reach: string[] = [];
   if (s.branchIds.length) reach.push('c.branchId = ANY(:scopeBranchIds)');
   if (s.companyIds.length) reach.push('c.companyId = ANY(:scopeCompanyIds)');
-  if (s.own) reach.push('c.assigneeId = :scopeMe', 'c.firstContactOwnerId = :scopeMe');
+  if (s.own) reach.push('c.assigneeId = :scopeMe', 'c.firstContactOwnerId = :scopeMe', 'c.ownerId = :scopeMe');
   // No reach at all (no tenant role) selects nothing rather than dropping the predicate.
   return qb.andWhere(reach.length ? `(${reach.join(' OR ')})` : 'FALSE', { scopeBranchIds: s.branchIds, scopeCompanyIds: s.companyIds, scopeMe: p.userId });
 }
@@ -85,6 +89,11 @@ export class ComplaintsService {
     return this.complaints.read(tenantOf(p), 'c', (qb) => build(inComplaintScopeOf(p, qb)));
   }
 
+  /** A complaint the caller may see, or null (another tenant's, another branch's, or none). */
+  find(p: Principal, id: string): Promise<ComplaintEntity | null> {
+    return this.visible(p, (qb) => qb.andWhere('c.id = :id', { id }).getOne());
+  }
+
   /** A complaint the caller may see; another tenant's (or another branch's) is simply not found. */
   async get(p: Principal, id: string): Promise<ComplaintEntity> {
     const row = await this.visible(p, (qb) => qb.andWhere('c.id = :id', { id }).getOne());
@@ -103,6 +112,7 @@ export class ComplaintsService {
       if (f.overdue !== undefined && f.overdue !== null) qb.andWhere('c.overdue = :overdue', { overdue: f.overdue });
       if (f.receivedFrom) qb.andWhere('c.receivedAt >= :from', { from: f.receivedFrom });
       if (f.receivedTo) qb.andWhere('c.receivedAt < :to', { to: f.receivedTo });
+      if (f.updatedSince) qb.andWhere('c.updatedAt >= :updatedSince', { updatedSince: f.updatedSince });
       if (f.text) {
         const like = `%${f.text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
         qb.andWhere('(c.description ILIKE :like OR c.reference ILIKE :like OR c.complainantName ILIKE :like OR c.location ILIKE :like)', { like });
@@ -114,7 +124,8 @@ export class ComplaintsService {
   /** Dispatched to me and not yet resolved, or taken by me and waiting for dispatch or callback (within my scope, like every read). */
   queue(p: Principal, first: number, after?: string | null): Promise<ComplaintConnectionDto> {
     return this.visible(p, (qb) => this.page(p, qb.andWhere(
-      `((c.assigneeId = :me AND c.status IN ('DISPATCHED','IN_PROGRESS')) OR (c.firstContactOwnerId = :me AND c.status IN ('RECEIVED','CALLBACK_PENDING')))`,
+      // 首问责任制: whoever follows it through now (the first-contact owner until a hand-over).
+      `((c.assigneeId = :me AND c.status IN ('DISPATCHED','IN_PROGRESS')) OR (c.ownerId = :me AND c.status IN ('RECEIVED','CALLBACK_PENDING')))`,
       { me: p.userId },
     ), first, after));
   }
@@ -157,6 +168,9 @@ export class ComplaintsService {
     if (input.customerDeadline && input.customerDeadline.getTime() <= receivedAt.getTime()) {
       throw new BadUserInputError([{ field: 'input.customerDeadline', message: 'customerDeadline must be after receivedAt' }]);
     }
+    if (input.facilityOutage && input.facilityOutage.since.getTime() > receivedAt.getTime() + 2 * 60_000) {
+      throw new BadUserInputError([{ field: 'input.facilityOutage.since', message: 'facilityOutage.since must not be after receivedAt (2 minutes of clock difference allowed)' }]);
+    }
     const branch = await this.org.branch(tenantId, input.branchId);
     if (!branch || !reachesBranch(p, branch)) throw new NotFoundError('branch');
     if (complaintPermissionRefusal(p, 'SUBMIT', { branchId: branch.id, companyId: branch.companyId, assigneeId: null })) {
@@ -192,6 +206,7 @@ export class ComplaintsService {
         receivedAt: receivedAt.getTime(),
         firstContactOwnerId: p.userId,
         customerDeadline: input.customerDeadline ? input.customerDeadline.getTime() : null,
+        ...(input.facilityOutage ? { facilityOutage: { kind: input.facilityOutage.kind, since: input.facilityOutage.since.getTime() } } : {}),
       },
     };
     // The workflow writes the row itself before the update returns, so a crash anywhere leaves
@@ -288,12 +303,108 @@ export class ComplaintsService {
     return this.act(p, a.id, 'SPECIAL_REPORT', specialReportUpdate, { whatHappened: a.whatHappened, rootCause: a.rootCause, preventiveMeasures: a.preventiveMeasures }, a.requestId);
   }
 
+  // --- severity that follows the facts -----------------------------------------------------------
+
+  /** Staff correct the facts severity is judged by (at least one); the level follows upward, with the reason on the timeline. */
+  async updateFacts(p: Principal, a: UpdateFactsArgsInput): Promise<ComplaintEntity> {
+    // Who may act first: outside the caller's reach it is NOT_FOUND whatever the arguments say.
+    const c = await this.staffReach(p, a.id, 'UPDATE_FACTS');
+    const facts: FactsPatch = {};
+    for (const key of FACT_KEYS) {
+      const v = a[key];
+      // lossAmountYuan may be cleared with null; the other facts are left as they are when absent.
+      if (v !== undefined && (v !== null || key === 'lossAmountYuan')) (facts as Record<string, unknown>)[key] = v;
+    }
+    if (Object.keys(facts).length === 0) {
+      throw new BadUserInputError([{ field: 'householdsAffected', message: `give at least one fact to update (${FACT_KEYS.join(', ')})` }]);
+    }
+    return this.act(p, c, 'UPDATE_FACTS', updateFactsUpdate, { facts, reason: a.reason }, a.requestId);
+  }
+
+  /** Staff set the category and/or the level explicitly (any level, with a reason: never silently). */
+  async reclassify(p: Principal, a: ReclassifyArgsInput): Promise<ComplaintEntity> {
+    const c = await this.staffReach(p, a.id, 'RECLASSIFY');
+    if (!a.category && !a.severity) throw new BadUserInputError([{ field: 'severity', message: 'give a category or a severity (or both)' }]);
+    return this.act(p, c, 'RECLASSIFY', reclassifyUpdate, { category: a.category ?? null, severity: a.severity ?? null, reason: a.reason }, a.requestId);
+  }
+
+  /** The complaint, when the caller may take the action on it (else NOT_FOUND / FORBIDDEN, before the arguments are judged). */
+  private async staffReach(p: Principal, id: string, action: ComplaintPermissionAction): Promise<ComplaintEntity> {
+    const c = await this.get(p, id);
+    const refusal = complaintPermissionRefusal(p, action, c);
+    if (refusal) throw new ForbiddenError(refusal);
+    return c;
+  }
+
+  /** The facility outage the complaint records is over: its severity timer stops. */
+  facilityRestored(p: Principal, a: FacilityRestoredArgsInput): Promise<ComplaintEntity> {
+    return this.act(p, a.id, 'RECORD_FACILITY_RESTORED', facilityRestoredUpdate, { restoredAt: a.restoredAt.getTime() }, a.requestId);
+  }
+
   withdraw(p: Principal, a: WithdrawArgsInput): Promise<ComplaintEntity> {
     return this.act(p, a.id, 'WITHDRAW', withdrawUpdate, { reason: a.reason }, a.requestId);
+  }
+
+  /**
+   * `id` becomes MERGED into `intoId`: an open complaint the caller sees, of the same branch and the same
+   * matter (linked to one matter, or, until a matter links them, from the same complainant). Its workflow
+   * closes its deadlines, ends, and tells the survivor (MERGE_RECEIVED).
+   */
+  async merge(p: Principal, a: MergeArgsInput): Promise<ComplaintEntity> {
+    const c = await this.get(p, a.id);
+    const refusal = complaintPermissionRefusal(p, 'MERGE', c);
+    if (refusal) throw new ForbiddenError(refusal);
+    const bad = (message: string): BadUserInputError => new BadUserInputError([{ field: 'intoId', message }]);
+    if (a.intoId === c.id) throw bad('a complaint cannot be merged into itself');
+    const into = await this.find(p, a.intoId);
+    if (!into || into.branchId !== c.branchId) throw bad('intoId must be a complaint of the same branch');
+    // Not into a merged one (no chains, no cycles), nor into one that has ended.
+    if (isTerminal(into.status)) throw bad(`intoId is ${into.status}: a complaint is merged only into an open one`);
+    if (!sameMatter(c, into)) {
+      throw bad('intoId must be the same matter: linked to the same matter, or from the same complainant (same phone, or same name and unit)');
+    }
+    return this.act(p, c, 'MERGE', mergeUpdate, { intoId: into.id, intoReference: into.reference, reason: a.reason }, a.requestId);
+  }
+
+  /**
+   * 首问责任制: an explicit hand-over, with a note, to a colleague who works in the complaint's branch.
+   * Answers the complaint and who follows it through now: a handler who hands it on no longer sees it
+   * afterwards, so they get the record as they last saw it, with its new owner.
+   */
+  async handOver(p: Principal, a: HandOverArgsInput): Promise<{ complaint: ComplaintEntity; ownerId: string }> {
+    const c = await this.get(p, a.id);
+    const refusal = complaintPermissionRefusal(p, 'HAND_OVER', c);
+    if (refusal) throw new ForbiddenError(refusal);
+    const target = await this.org.user(c.tenantId, a.toUserId);
+    const roles = target ? await this.org.rolesOf(c.tenantId, target.id) : [];
+    if (!target || !canBeHandedOver({ roles }, c)) {
+      throw new BadUserInputError([{ field: 'toUserId', message: 'toUserId must be a colleague who works in the complaint\'s branch' }]);
+    }
+    // The same request again, after it applied, answers with its first outcome (act), not with this refusal.
+    if (a.toUserId === (c.ownerId ?? c.firstContactOwnerId) && !(a.requestId && (await this.appliedBefore(c, a.requestId)))) {
+      throw new BadUserInputError([{ field: 'toUserId', message: 'toUserId already follows this complaint through' }]);
+    }
+    try {
+      const after = await this.act(p, c, 'HAND_OVER', handOverUpdate, { toUserId: a.toUserId, note: a.note }, a.requestId);
+      return { complaint: after, ownerId: after.ownerId };
+    } catch (err) {
+      // Given an entity, act() looks the complaint up only after the action applied: out of sight now.
+      if (err instanceof NotFoundError) return { complaint: c, ownerId: a.toUserId };
+      throw err;
+    }
   }
 }
 
 const instant = (s: string | null): Date | null => (s ? new Date(s) : null);
+
+const digits = (phone: string | null): string => (phone ?? '').replace(/\D/g, '');
+
+/** One matter: linked to the same matter, or (until a matter links them) the same complainant — same phone, or same name and unit. */
+function sameMatter(a: ComplaintEntity, b: ComplaintEntity): boolean {
+  if (a.matterId !== null && a.matterId === b.matterId) return true;
+  if (digits(a.complainantPhone) !== '' && digits(a.complainantPhone) === digits(b.complainantPhone)) return true;
+  return a.complainantUnit !== null && a.complainantName === b.complainantName && a.complainantUnit === b.complainantUnit;
+}
 
 export function toDeadlineDto(d: StoredDeadline): DeadlineDto {
   return { kind: d.kind, round: d.round, dueAt: new Date(d.dueAt), metAt: instant(d.metAt), breachedAt: instant(d.breachedAt) };
@@ -339,6 +450,8 @@ export function toDto(c: ComplaintEntity, p: Principal): ComplaintDto {
       ? { ...c.specialReport, submittedAt: new Date(c.specialReport.submittedAt), submittedById: c.specialReport.submittedBy, tenantId: c.tenantId }
       : null,
     firstContactOwnerId: c.firstContactOwnerId,
+    ownerId: c.ownerId ?? c.firstContactOwnerId,
+    mergedIntoId: c.mergedIntoId,
     assigneeId: c.assigneeId,
   };
 }

@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { RoleEnum } from '../../common/enums.graphql';
 import type { Role } from '../../../../../libs/domain/src/enums';
 
@@ -42,11 +42,17 @@ export class TenantDto {
   @Field() policyPreset!: string;
 }
 
+/** A company manager's position: the escalation levels COMPANY_DEPUTY_GM and COMPANY_GM are addressed by it. */
+export const CompanyPositionEnum = { DEPUTY_GM: 'DEPUTY_GM', GM: 'GM' } as const;
+export type CompanyPosition = keyof typeof CompanyPositionEnum;
+registerEnumType(CompanyPositionEnum, { name: 'CompanyPosition' });
+
 @ObjectType('RoleAssignment')
 export class RoleAssignmentDto {
   @Field(() => RoleEnum) role!: Role;
   @Field(() => ID, { nullable: true }) companyId!: string | null;
   @Field(() => ID, { nullable: true }) branchId!: string | null;
+  @Field(() => CompanyPositionEnum, { nullable: true, description: 'COMPANY_MANAGER only: DEPUTY_GM or GM (the escalation levels)' }) position?: CompanyPosition | null;
 }
 
 @ObjectType('User')

@@ -4,6 +4,7 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsUUID, Matches,
 import { ROLES, Role } from '../../../../../libs/domain/src/enums';
 import { POLICY_PRESETS } from '../../../../../libs/domain/src/policy/policy.types';
 import { RoleEnum } from '../../common/enums.graphql';
+import { CompanyPosition, CompanyPositionEnum } from './organisation.dto';
 import { FreeText } from '../../common/input-rules';
 
 const NAME = { max: 200, singleLine: true } as const;
@@ -39,6 +40,8 @@ export class RoleAssignmentInput {
   @Field(() => RoleEnum) @IsIn(ROLES) role!: Role;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID('all', { message: 'companyId must be an id' }) companyId?: string | null;
   @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID('all', { message: 'branchId must be an id' }) branchId?: string | null;
+  @Field(() => CompanyPositionEnum, { nullable: true, description: 'COMPANY_MANAGER only: DEPUTY_GM or GM (the escalation levels)' })
+  @IsOptional() @IsIn(Object.keys(CompanyPositionEnum), { message: 'position must be DEPUTY_GM or GM' }) position?: CompanyPosition | null;
 }
 
 @ArgsType()

@@ -108,7 +108,7 @@ export class OrganisationService {
    */
   async createUser(p: Principal, args: CreateUserArgs): Promise<UserEntity> {
     const tenantId = tenantOf(p);
-    const requested: GrantRequest[] = args.roles.map((r) => ({ role: r.role, companyId: r.companyId ?? null, branchId: r.branchId ?? null }));
+    const requested: GrantRequest[] = args.roles.map((r) => ({ role: r.role, companyId: r.companyId ?? null, branchId: r.branchId ?? null, position: r.position ?? null }));
     const shape = requested.flatMap((g, i) => grantShapeIssues(g).map((x) => ({ field: `roles.${i}.${x.field}`, message: x.reason })));
     if (shape.length) throw new BadUserInputError(shape);
     // Resolve each grant's branch or company inside this tenant, filling the company of a branch grant.
@@ -130,7 +130,7 @@ export class OrganisationService {
         if (refusal.kind === 'SHAPE') throw new BadUserInputError([issue]);
         throw new AppError(ErrorCode.FORBIDDEN, refusal.reason, [issue]);
       }
-      grants.push({ role: g.role, companyId: target && 'branch' in target ? target.branch.companyId : g.companyId, branchId: g.branchId });
+      grants.push({ role: g.role, companyId: target && 'branch' in target ? target.branch.companyId : g.companyId, branchId: g.branchId, position: g.position ?? null });
     }
     return tenantTransaction(this.ds, tenantId, async (m) => {
       const user = await this.users.withManager(m).insert(tenantId, { id: randomUUID(), name: args.name, createdAt: new Date() });
