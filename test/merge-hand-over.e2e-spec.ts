@@ -80,6 +80,22 @@ describe('merge and hand-over', () => {
     expect((await get(elsewhere.id)).status).toBe('RECEIVED');
   });
 
+  it('merges A into B and B into A sent at the same moment: one applies, the other is refused, one complaint stays open', async () => {
+    for (let round = 0; round < 3; round++) {
+      const x = await submit();
+      const y = await submit();
+      const [one, two] = await Promise.all([
+        stack.gql(MERGE, { id: x.id, into: y.id }, g.tokens.dispatcher),
+        stack.gql(MERGE, { id: y.id, into: x.id }, g.tokens.branchManager),
+      ]);
+      const applied = [one, two].filter((r) => !r.errors);
+      expect(applied).toHaveLength(1);
+      expect([one, two].find((r) => r.errors)?.errors?.[0].extensions).toEqual(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
+      const statuses = [(await get(x.id)).status, (await get(y.id)).status].sort();
+      expect(statuses).toEqual(['MERGED', 'RECEIVED']);
+    }
+  });
+
   it('hands over to a handler: owner changes, myQueue follows, the first contact stays, the new owner sees and acts', async () => {
     const c = await submit();
     expect(await queue(g.tokens.dispatcher)).toContain(c.id);

@@ -8,6 +8,7 @@ import {
   canBeHandedOver,
 } from '../../../../../libs/domain/src/permissions/permission.util';
 import { ComplaintEntity, ComplaintEventEntity, StoredDeadline } from '../../../../../libs/persistence/src/entities';
+import { withTenantLock } from '../../../../../libs/persistence/src/advisory-lock';
 import { TenantScopedRepository } from '../../../../../libs/persistence/src/tenant-scoped.repository';
 import type { ActionBase, ActionResult, ComplaintWorkflowInput } from '../../../../../workflows/shared/complaint.types';
 import {
@@ -69,7 +70,7 @@ export class ComplaintsService {
   private readonly events: TenantScopedRepository<ComplaintEventEntity>;
 
   constructor(
-    @InjectDataSource() ds: DataSource,
+    @InjectDataSource() private readonly ds: DataSource,
     private readonly engine: ComplaintEngineService,
     private readonly org: OrganisationService,
     private readonly policies: PolicyService,
@@ -350,7 +351,17 @@ export class ComplaintsService {
    * matter (linked to one matter, or, until a matter links them, from the same complainant). Its workflow
    * closes its deadlines, ends, and tells the survivor (MERGE_RECEIVED).
    */
+  /**
+   * Merges are serialised per branch (an advisory lock held from the checks until the merge has
+   * applied): A→B and B→A sent at once would otherwise both pass the checks and leave two
+   * complaints merged into each other, neither open.
+   */
   async merge(p: Principal, a: MergeArgsInput): Promise<ComplaintEntity> {
+    const first = await this.get(p, a.id);
+    return withTenantLock(this.ds, first.tenantId, `merge:${first.branchId}`, () => this.mergeLocked(p, a));
+  }
+
+  private async mergeLocked(p: Principal, a: MergeArgsInput): Promise<ComplaintEntity> {
     const c = await this.get(p, a.id);
     const refusal = complaintPermissionRefusal(p, 'MERGE', c);
     if (refusal) throw new ForbiddenError(refusal);
