@@ -31,6 +31,7 @@ import {
   acknowledgeUpdate, calendarChangedSignal, callbackUpdate, dispatchUpdate, followUpUpdate, intakeUpdate, resolveUpdate,
   specialReportUpdate, stateQuery, validityUpdate, withdrawUpdate, mergeUpdate, handOverUpdate, mergeReceivedSignal,
 } from './shared/updates';
+import { createExclusive } from './shared/exclusive';
 
 const acts = proxyActivities<ComplaintActivities>({
   startToCloseTimeout: '30 seconds',
@@ -119,18 +120,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   };
 
   // Handlers run interleaved at their awaits; one lock keeps state changes and their writes in order.
-  let lock: Promise<void> = Promise.resolve();
-  const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
-    const previous = lock;
-    let release!: () => void;
-    lock = new Promise((r) => (release = r));
-    await previous;
-    try {
-      return await fn();
-    } finally {
-      release();
-    }
-  };
+  const exclusive = createExclusive();
 
   const flush = async (): Promise<void> => {
     if (pending.length === 0) return;

@@ -8,6 +8,7 @@ import {
   AcknowledgeEscalationResult, ESCALATION_ACK_REFUSED, EscalationActivities, EscalationProgress, EscalationWorkflowInput,
   acknowledgeEscalationUpdate, escalationComplaintEndedSignal, escalationProgressQuery,
 } from './shared/escalation';
+import { createExclusive } from './shared/exclusive';
 
 const acts = proxyActivities<EscalationActivities>({
   startToCloseTimeout: '30 seconds',
@@ -39,18 +40,7 @@ export async function escalationWorkflow(input: EscalationWorkflowInput): Promis
   let progressAt = input.progress ? (input.progressAt ?? null) : null;
   let ended = false;
 
-  let lock: Promise<void> = Promise.resolve();
-  const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
-    const previous = lock;
-    let release!: () => void;
-    lock = new Promise((r) => (release = r));
-    await previous;
-    try {
-      return await fn();
-    } finally {
-      release();
-    }
-  };
+  const exclusive = createExclusive();
 
   setHandler(escalationProgressQuery, () => p);
   setHandler(escalationComplaintEndedSignal, ({ tenantId }) => {
