@@ -1,30 +1,11 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { Client } from 'pg';
-import {
-  COMPLAINT_UPDATED_CHANNEL, ComplaintUpdatedNotice, ESCALATION_RAISED_CHANNEL, EscalationRaisedNotice,
-} from '../../../../../libs/persistence/src/notifications';
+import { ChangeListener, ChangeNotice, listenForChanges } from '../../../../../libs/persistence/src/notifications';
 import { GATEWAY_CONFIG, GatewayConfig } from '../../common/gateway.config';
 
-export type ChangeNotice =
-  | { channel: typeof COMPLAINT_UPDATED_CHANNEL; notice: ComplaintUpdatedNotice }
-  | { channel: typeof ESCALATION_RAISED_CHANNEL; notice: EscalationRaisedNotice };
+export type { ChangeNotice } from '../../../../../libs/persistence/src/notifications';
 
 const FIRST_RETRY_MS = 250;
 const MAX_RETRY_MS = 10_000;
-
-function parse(channel: string, payload: string | undefined): ChangeNotice | null {
-  try {
-    const v = JSON.parse(payload ?? '') as Record<string, unknown>;
-    if (typeof v?.tenantId !== 'string' || typeof v.complaintId !== 'string') return null;
-    if (channel === COMPLAINT_UPDATED_CHANNEL && typeof v.branchId === 'string') return { channel, notice: v as unknown as ComplaintUpdatedNotice };
-    if (channel === ESCALATION_RAISED_CHANNEL && typeof v.escalationId === 'string' && Array.isArray(v.userIds)) {
-      return { channel, notice: v as unknown as EscalationRaisedNotice };
-    }
-  } catch {
-    // ignored below
-  }
-  return null;
-}
 
 /**
  * One dedicated PostgreSQL connection per gateway that LISTENs for committed changes (the worker's
@@ -37,7 +18,7 @@ function parse(channel: string, payload: string | undefined): ChangeNotice | nul
 export class ChangeListenerService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('ChangeListener');
   private readonly handlers = new Set<(n: ChangeNotice) => void>();
-  private client: Client | null = null;
+  private listener: ChangeListener | null = null;
   private stopped = false;
   private retryMs = FIRST_RETRY_MS;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -52,9 +33,9 @@ export class ChangeListenerService implements OnModuleInit, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    const c = this.client;
-    this.client = null;
-    await c?.end().catch(() => undefined);
+    const l = this.listener;
+    this.listener = null;
+    await l?.close();
   }
 
   /** Registers a handler; returns its removal. */
@@ -65,46 +46,38 @@ export class ChangeListenerService implements OnModuleInit, OnModuleDestroy {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    const client = new Client({ connectionString: this.config.databaseUrl, application_name: 'gateway-change-listener' });
-    let failed = false;
-    const fail = (err: unknown): void => {
-      if (failed) return;
-      failed = true;
-      if (this.client === client) this.client = null;
-      client.end().catch(() => undefined);
+    const retry = (err: unknown): void => {
+      this.listener = null;
       if (this.stopped) return;
       this.logger.warn(`change notices interrupted (${err instanceof Error ? err.message : String(err)}); reconnecting in ${this.retryMs} ms`);
       this.retryTimer = setTimeout(() => void this.connect(), this.retryMs);
       this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS);
     };
-    client.on('error', fail);
-    client.on('end', () => fail(new Error('connection ended')));
-    client.on('notification', (msg) => {
-      const n = parse(msg.channel, msg.payload);
+    const onNotice = (n: ChangeNotice | null, channel: string): void => {
       if (!n) {
-        this.logger.warn(`ignored a malformed notice on ${msg.channel}`);
+        this.logger.warn(`ignored a malformed notice on ${channel}`);
         return;
       }
       for (const h of this.handlers) h(n);
-    });
+    };
+    let listener: ChangeListener;
     try {
-      await client.connect();
-      await client.query(`LISTEN ${COMPLAINT_UPDATED_CHANNEL}`);
-      await client.query(`LISTEN ${ESCALATION_RAISED_CHANNEL}`);
-      if (this.stopped) {
-        await client.end().catch(() => undefined);
-        return;
-      }
-      this.client = client;
-      if (this.retryMs > FIRST_RETRY_MS) this.logger.log('change notices restored');
-      this.retryMs = FIRST_RETRY_MS;
+      listener = await listenForChanges(this.config.databaseUrl, onNotice, retry);
     } catch (err) {
-      fail(err);
+      retry(err);
+      return;
     }
+    if (this.stopped) {
+      await listener.close();
+      return;
+    }
+    this.listener = listener;
+    if (this.retryMs > FIRST_RETRY_MS) this.logger.log('change notices restored');
+    this.retryMs = FIRST_RETRY_MS;
   }
 
   /** For tests and health: whether the listening connection is up. */
   get listening(): boolean {
-    return this.client !== null;
+    return this.listener !== null;
   }
 }
