@@ -17,7 +17,7 @@ import {
   acknowledgeUpdate, callbackUpdate, dispatchUpdate, followUpUpdate, resolveUpdate, stateQuery, validityUpdate, withdrawUpdate,
 } from './shared/updates';
 import {
-  complaintInput, createEnv, eventually, expectedRow, InputOptions, ORG, sleep, USERS, WorkerHarness, WorkflowTestBed,
+  complaintInput, eventually, expectedRow, InputOptions, ORG, sleep, USERS, workflowSuite,
 } from './test-support/harness';
 
 const DISPATCHER = USERS.dispatcher;
@@ -26,21 +26,7 @@ const CALLBACK_AGENT = USERS.callbackAgent;
 /** Two seconds of wall-clock time: the deadlines these tests watch fall due for real. */
 const SHORT = { after: 'PT2S', businessTime: false } as const;
 
-let env: WorkflowTestBed;
-let h: WorkerHarness;
-
-beforeAll(async () => {
-  env = await createEnv('complaint_wf');
-});
-afterAll(async () => {
-  await env?.teardown();
-});
-beforeEach(async () => {
-  h = await WorkerHarness.start(env);
-});
-afterEach(async () => {
-  await h?.stop();
-});
+const suite = workflowSuite('complaint_wf');
 
 // --- helpers -------------------------------------------------------------------------------------
 
@@ -66,8 +52,8 @@ function staff(handle: Handle) {
 
 async function setUp(opts: InputOptions = {}): Promise<{ input: ComplaintWorkflowInput; handle: Handle; reference: string; runId: string; act: ReturnType<typeof staff> }> {
   const input = complaintInput(opts);
-  const { reference, handle } = await h.intake(input);
-  const { runId } = await h.runs(input);
+  const { reference, handle } = await suite.h.intake(input);
+  const { runId } = await suite.h.runs(input);
   return { input, handle, reference, runId, act: staff(handle) };
 }
 
@@ -76,13 +62,13 @@ function deadline<D extends Pick<DeadlineState, 'kind' | 'round'>>(s: { deadline
 }
 
 /** The timeline as PostgreSQL holds it. */
-const timeline = (input: ComplaintWorkflowInput): Promise<TimelineEventRecord[]> => h.timeline(input.complaintId);
+const timeline = (input: ComplaintWorkflowInput): Promise<TimelineEventRecord[]> => suite.h.timeline(input.complaintId);
 const types = async (input: ComplaintWorkflowInput): Promise<string[]> => (await timeline(input)).map((e) => e.type);
 const breaches = async (input: ComplaintWorkflowInput, kind?: DeadlineKind): Promise<TimelineEventRecord[]> =>
   (await timeline(input)).filter((e) => e.type === 'DEADLINE_BREACHED' && (kind === undefined || e.data.kind === kind));
 /** The complaint row as PostgreSQL holds it. */
 const row = async (input: ComplaintWorkflowInput) => {
-  const r = await h.row(input.complaintId);
+  const r = await suite.h.row(input.complaintId);
   if (!r) throw new Error(`no row for complaint ${input.complaintId}`);
   return r;
 };
@@ -91,11 +77,11 @@ const row = async (input: ComplaintWorkflowInput) => {
 async function expectGaplessTimeline(input: ComplaintWorkflowInput, state: ComplaintState): Promise<void> {
   const seqs = (await timeline(input)).map((e) => e.seq);
   expect(seqs).toEqual(Array.from({ length: state.seq }, (_, i) => i + 1));
-  expect(await h.conflicts(input.complaintId)).toEqual([]);
+  expect(await suite.h.conflicts(input.complaintId)).toEqual([]);
   // Every write carries a projection consistent with its events, and writes arrive in seq order.
   let last = 0;
   let previous = '';
-  for (const call of h.recorder.persistCallsFor(input.complaintId)) {
+  for (const call of suite.h.recorder.persistCallsFor(input.complaintId)) {
     const json = JSON.stringify(call);
     if (json === previous) continue; // an activity retry repeats the same write
     previous = json;
@@ -126,7 +112,7 @@ async function runChain(handle: Handle, firstRunId: string): Promise<{ runId: st
   const chain: { runId: string; status: string }[] = [];
   let runId: string | undefined = firstRunId;
   while (runId) {
-    const run: WorkflowHandle = h.client.workflow.getHandle(handle.workflowId, runId);
+    const run: WorkflowHandle = suite.h.client.workflow.getHandle(handle.workflowId, runId);
     const d = await run.describe();
     chain.push({ runId, status: d.status.name });
     if (d.status.name !== 'CONTINUED_AS_NEW') break;
@@ -147,23 +133,23 @@ describe('complaint workflow (real Temporal server)', () => {
     const afterFirst = await handle.query(stateQuery);
 
     // The same submission again (a client retry), and two more racing each other.
-    const again = await h.intake(input);
-    const racing = await Promise.all([h.intake(input), h.intake(input)]);
+    const again = await suite.h.intake(input);
+    const racing = await Promise.all([suite.h.intake(input), suite.h.intake(input)]);
     for (const r of [again, ...racing]) {
       expect(r.reference).toBe(reference);
       expect(r.complaintId).toBe(input.complaintId);
     }
 
     // One workflow, one registration, one RECEIVED on the timeline.
-    expect(h.recorder.registerCalls).toHaveLength(1);
-    expect(h.recorder.registerCalls[0]).toMatchObject({ tenantId: input.tenantId, complaintId: input.complaintId, severity: 'GENERAL' });
+    expect(suite.h.recorder.registerCalls).toHaveLength(1);
+    expect(suite.h.recorder.registerCalls[0]).toMatchObject({ tenantId: input.tenantId, complaintId: input.complaintId, severity: 'GENERAL' });
     // Still the one run that the first intake started: no second run in the chain.
-    expect(await h.runs(input)).toEqual({ runId, firstRunId: runId, status: 'RUNNING' });
+    expect(await suite.h.runs(input)).toEqual({ runId, firstRunId: runId, status: 'RUNNING' });
     const t = (await timeline(input));
     expect(t.slice(0, 2).map((e) => e.type)).toEqual(['RECEIVED', 'CLASSIFIED']);
     expect(t[0]).toMatchObject({ seq: 1, actor: input.intake.firstContactOwnerId, data: { channel: 'PHONE' } });
     expect((await row(input)).reference).toBe(reference);
-    expect(await h.db.query(`SELECT count(*)::int AS n FROM complaints WHERE idempotency_key = $1`, [input.intake.idempotencyKey])).toEqual([{ n: 1 }]);
+    expect(await suite.h.db.query(`SELECT count(*)::int AS n FROM complaints WHERE idempotency_key = $1`, [input.intake.idempotencyKey])).toEqual([{ n: 1 }]);
     expect(t.filter((e) => e.type === 'RECEIVED')).toHaveLength(1);
     expect(t.find((e) => e.type === 'DEADLINE_SET' && e.data.kind === 'CUSTOMER_REPLY')).toBeDefined();
 
@@ -205,7 +191,7 @@ describe('complaint workflow (real Temporal server)', () => {
     expect(deadline(await row(input), 'CUSTOMER_REPLY')?.breachedAt).toBe(breached.breachedAt);
     expect((await row(input)).overdue).toBe(true);
     // Still a live complaint: a breach escalates, it does not end anything.
-    expect((await h.runs(input)).status).toBe('RUNNING');
+    expect((await suite.h.runs(input)).status).toBe('RUNNING');
     await expectGaplessTimeline(input, await handle.query(stateQuery));
   });
 
@@ -288,7 +274,7 @@ describe('complaint workflow (real Temporal server)', () => {
   test('validators refuse what the status does not allow, and leave no trace', async () => {
     const { input, handle, act } = await setUp();
     const before = await handle.query(stateQuery);
-    const writes = h.recorder.persistCalls.length;
+    const writes = suite.h.recorder.persistCalls.length;
 
     await expectInvalidTransition(act.acknowledge(), 'ACKNOWLEDGE is not allowed while the complaint is RECEIVED');
     await expectInvalidTransition(act.resolve(), 'RESOLVE is not allowed while the complaint is RECEIVED');
@@ -296,18 +282,18 @@ describe('complaint workflow (real Temporal server)', () => {
     await expectInvalidTransition(act.followUp(true), 'FOLLOW_UP is not allowed while the complaint is RECEIVED');
 
     expect(await handle.query(stateQuery)).toEqual(before);
-    expect(h.recorder.persistCalls.length).toBe(writes);
+    expect(suite.h.recorder.persistCalls.length).toBe(writes);
 
     // Allowed actions still work afterwards; refusals follow the status.
     await act.dispatch();
     const ack = await act.acknowledge();
     expect(ack).toEqual({ complaintId: input.complaintId, status: 'IN_PROGRESS', seq: ack.seq });
     const mid = await handle.query(stateQuery);
-    const midWrites = h.recorder.persistCalls.length;
+    const midWrites = suite.h.recorder.persistCalls.length;
     await expectInvalidTransition(act.acknowledge(), 'ACKNOWLEDGE is not allowed while the complaint is IN_PROGRESS');
     await expectInvalidTransition(act.callback(false), 'CALLBACK is not allowed while the complaint is IN_PROGRESS');
     expect(await handle.query(stateQuery)).toEqual(mid);
-    expect(h.recorder.persistCalls.length).toBe(midWrites);
+    expect(suite.h.recorder.persistCalls.length).toBe(midWrites);
     expect(mid.seq).toBe(ack.seq);
     await expectGaplessTimeline(input, mid);
   });
@@ -337,10 +323,10 @@ describe('complaint workflow (real Temporal server)', () => {
 
     const final = await handle.result();
     expect(final).toMatchObject({ status: 'CLOSED', round: 2, satisfied: true, lastCallbackMethod: 'VISIT', closedAt: expect.any(Number) });
-    expect((await h.runs(input)).status).toBe('COMPLETED');
-    expect(h.recorder.analyseCalls).toEqual([{ tenantId: input.tenantId, complaintId: input.complaintId }]);
+    expect((await suite.h.runs(input)).status).toBe('COMPLETED');
+    expect(suite.h.recorder.analyseCalls).toEqual([{ tenantId: input.tenantId, complaintId: input.complaintId }]);
     // The read model saw ANALYSIS_PENDING, then the analysis and the close, in that order.
-    const statuses = h.recorder.persistCallsFor(input.complaintId).map((p) => p.state.status);
+    const statuses = suite.h.recorder.persistCallsFor(input.complaintId).map((p) => p.state.status);
     expect(statuses.slice(-2)).toEqual(['ANALYSIS_PENDING', 'CLOSED']);
     const finalTimeline = await timeline(input);
     const seqOf = (type: string): number => finalTimeline.filter((e) => e.type === type).at(-1)?.seq ?? -1;
@@ -387,9 +373,9 @@ describe('complaint workflow (real Temporal server)', () => {
     expect(chain.length).toBeGreaterThanOrEqual(3);
     expect(chain[0]).toEqual({ runId, status: 'CONTINUED_AS_NEW' });
     expect(chain.at(-1)?.status).toBe('RUNNING');
-    expect(await h.runs(input)).toEqual({ runId: chain.at(-1)?.runId, firstRunId: runId, status: 'RUNNING' });
+    expect(await suite.h.runs(input)).toEqual({ runId: chain.at(-1)?.runId, firstRunId: runId, status: 'RUNNING' });
     // Every run did part of the writing, and the read model cannot tell the runs apart.
-    const writers = new Set(h.recorder.persistCallsFor(input.complaintId).map((c) => c.runId));
+    const writers = new Set(suite.h.recorder.persistCallsFor(input.complaintId).map((c) => c.runId));
     expect(writers.size).toBeGreaterThanOrEqual(3);
     for (const w of writers) expect(chain.map((r) => r.runId)).toContain(w);
 
@@ -404,8 +390,8 @@ describe('complaint workflow (real Temporal server)', () => {
     expect(await row(input)).toEqual(expectedRow(after));
 
     // Intake again after continue-as-new joins the current run; the complaint is not registered again.
-    expect((await h.intake(input)).reference).toBe(reference);
-    expect(h.recorder.registerCalls).toHaveLength(1);
+    expect((await suite.h.intake(input)).reference).toBe(reference);
+    expect(suite.h.recorder.registerCalls).toHaveLength(1);
 
     // The lifecycle goes on in the latest run.
     await expectInvalidTransition(act.callback(true), 'CALLBACK is not allowed while the complaint is IN_PROGRESS');
@@ -463,7 +449,7 @@ describe('complaint workflow (real Temporal server)', () => {
     expect(d.breachedAt! - dueAt).toBeLessThan(1_500);
     // One breach, written by a later run: each run re-arms the timer and none repeats the breach.
     expect((await breaches(input, 'CUSTOMER_REPLY'))).toHaveLength(1);
-    const breachWrites = h.recorder.persistCallsFor(input.complaintId).filter((c) => c.events.some((e) => e.type === 'DEADLINE_BREACHED'));
+    const breachWrites = suite.h.recorder.persistCallsFor(input.complaintId).filter((c) => c.events.some((e) => e.type === 'DEADLINE_BREACHED'));
     expect(breachWrites).toHaveLength(1);
     expect(breachWrites[0].runId).not.toBe(runId);
     expect(stored.seq).toBe(Math.max(...(await timeline(input)).map((e) => e.seq)));
@@ -503,11 +489,11 @@ describe('complaint workflow (real Temporal server)', () => {
   test('a persist that fails after writing is retried without duplicating or renumbering events', async () => {
     const { input, handle, act } = await setUp();
     await act.dispatch();
-    h.recorder.faults.persistFailAfterWrite = 1;
+    suite.h.recorder.faults.persistFailAfterWrite = 1;
     const r = await act.acknowledge();
     expect(r.status).toBe('IN_PROGRESS');
 
-    const calls = h.recorder.persistCallsFor(input.complaintId).filter((c) => c.events.some((e) => e.type === 'ACKNOWLEDGED'));
+    const calls = suite.h.recorder.persistCallsFor(input.complaintId).filter((c) => c.events.some((e) => e.type === 'ACKNOWLEDGED'));
     expect(calls).toHaveLength(2);
     expect(calls[1]).toEqual(calls[0]);
     const s = await handle.query(stateQuery);
@@ -525,14 +511,14 @@ describe('complaint workflow (real Temporal server)', () => {
 
     const final = await handle.result();
     expect(final).toMatchObject({ status: 'WITHDRAWN', closedAt: expect.any(Number) });
-    expect((await h.runs(input)).status).toBe('COMPLETED');
-    const writes = h.recorder.persistCalls.length;
+    expect((await suite.h.runs(input)).status).toBe('COMPLETED');
+    const writes = suite.h.recorder.persistCalls.length;
     const seq = final.seq;
 
     await sleep(Math.max(0, dueAt + 1_500 - Date.now()));
     expect((await breaches(input))).toEqual([]);
     expect((await types(input)).at(-1)).toBe('WITHDRAWN');
-    expect(h.recorder.persistCalls.length).toBe(writes);
+    expect(suite.h.recorder.persistCalls.length).toBe(writes);
     expect(await row(input)).toEqual(expectedRow(final));
     expect((await timeline(input))).toHaveLength(seq);
     await expectGaplessTimeline(input, final);
@@ -547,11 +533,11 @@ describe('complaint workflow (real Temporal server)', () => {
       const { input, handle, act } = await setUp({ deadlines: { CUSTOMER_REPLY: SHORT } });
       const dueAt = input.intake.receivedAt + 2_000;
       await act.dispatch();
-      await h.stopWorker();
+      await suite.h.stopWorker();
       await sleep(Math.max(0, dueAt + 500 - Date.now()));
       const informed = act.followUp(true, 'finally called Ms Zhang back');
       await sleep(300);
-      await h.startWorker();
+      await suite.h.startWorker();
       await informed;
 
       const d = deadline(await handle.query(stateQuery), 'CUSTOMER_REPLY')!;
@@ -566,11 +552,11 @@ describe('complaint workflow (real Temporal server)', () => {
       const { input, handle, act } = await setUp({ deadlines: { CUSTOMER_REPLY: SHORT } });
       const dueAt = input.intake.receivedAt + 2_000;
       await act.dispatch();
-      await h.stopWorker();
+      await suite.h.stopWorker();
       await sleep(Math.max(0, dueAt + 500 - Date.now()));
       const withdrawn = act.withdraw();
       await sleep(300);
-      await h.startWorker();
+      await suite.h.startWorker();
       await withdrawn;
 
       const final = await handle.result();

@@ -11,23 +11,9 @@ import { defaultBranchCalendar } from '../libs/domain/src/calendar/china-holiday
 import { formatLocalDate, parseLocalDate } from '../libs/domain/src/calendar/zoned-time.util';
 import { PROJECTION_FAILED, REGISTRATION_FAILED } from './shared/complaint.types';
 import { acknowledgeUpdate, calendarChangedSignal, dispatchUpdate, followUpUpdate, stateQuery } from './shared/updates';
-import { complaintInput, createEnv, eventually, ORG, USERS, WorkerHarness, WorkflowTestBed } from './test-support/harness';
+import { complaintInput, eventually, ORG, USERS, workflowSuite } from './test-support/harness';
 
-let env: WorkflowTestBed;
-let h: WorkerHarness;
-
-beforeAll(async () => {
-  env = await createEnv('containment_wf');
-});
-afterAll(async () => {
-  await env?.teardown();
-});
-beforeEach(async () => {
-  h = await WorkerHarness.start(env);
-});
-afterEach(async () => {
-  await h?.stop();
-});
+const suite = workflowSuite('containment_wf');
 
 async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
   const err = await p.then(
@@ -51,7 +37,7 @@ function closedCalendar() {
 describe('a write that fails for good', () => {
   it('refuses the action, restores the state, leaves a trace, and the complaint keeps working (actions and timers)', async () => {
     const input = complaintInput({ deadlines: { CUSTOMER_REPLY: { after: 'PT6S', businessTime: false } } });
-    const { handle } = await h.intake(input);
+    const { handle } = await suite.h.intake(input);
     await handle.executeUpdate(dispatchUpdate, { args: [{ tenantId: ORG.tenantId, actorId: USERS.dispatcher, assigneeId: USERS.handler, note: null }] });
     const before = await handle.query(stateQuery);
 
@@ -68,16 +54,16 @@ describe('a write that fails for good', () => {
     expect({ ...after, seq: 0 }).toEqual({ ...before, seq: 0 });
     expect(after.seq).toBe(before.seq + 1);
     // The read model holds the projection from before the action (the refused transaction left nothing).
-    const row = (await h.row(input.complaintId))!;
+    const row = (await suite.h.row(input.complaintId))!;
     expect(row.seq).toBe(before.seq);
     expect(row.deadlines.find((d) => d.kind === 'CUSTOMER_REPLY')?.metAt).toBeNull();
     // The trace: a PROJECTION_FAILED event on the timeline, and the ALERT call with ids only.
-    const timeline = await h.timeline(input.complaintId);
+    const timeline = await suite.h.timeline(input.complaintId);
     const trace = timeline.find((e) => e.type === 'PROJECTION_FAILED');
     expect(trace).toMatchObject({ seq: after.seq, actor: 'system', data: { step: 'FOLLOW_UP', failureType: 'DATA_REJECTED' } });
-    expect(h.recorder.failureRecords).toHaveLength(1);
-    expect(h.recorder.failureRecords[0]).toMatchObject({ complaintId: input.complaintId, step: 'FOLLOW_UP', reference: before.reference });
-    expect(JSON.stringify(h.recorder.failureRecords)).not.toContain('told the customer');
+    expect(suite.h.recorder.failureRecords).toHaveLength(1);
+    expect(suite.h.recorder.failureRecords[0]).toMatchObject({ complaintId: input.complaintId, step: 'FOLLOW_UP', reference: before.reference });
+    expect(JSON.stringify(suite.h.recorder.failureRecords)).not.toContain('told the customer');
     expect(JSON.stringify(timeline)).not.toContain('told the customer');
     expect(timeline.map((e) => e.type)).not.toContain('FOLLOW_UP');
     expect(timeline.map((e) => e.seq)).toEqual(Array.from({ length: after.seq }, (_, i) => i + 1));
@@ -87,7 +73,7 @@ describe('a write that fails for good', () => {
     expect(acked.status).toBe('IN_PROGRESS');
     // The refused follow-up did not meet the customer-reply deadline: its timer still fires.
     const breached = await eventually(async () => {
-      const e = (await h.timeline(input.complaintId)).find((x) => x.type === 'DEADLINE_BREACHED' && x.data.kind === 'CUSTOMER_REPLY');
+      const e = (await suite.h.timeline(input.complaintId)).find((x) => x.type === 'DEADLINE_BREACHED' && x.data.kind === 'CUSTOMER_REPLY');
       return e;
     }, 20_000);
     expect(breached.seq).toBeGreaterThan(acked.seq);
@@ -95,27 +81,27 @@ describe('a write that fails for good', () => {
     const ok = await handle.executeUpdate(followUpUpdate, { args: [{ tenantId: ORG.tenantId, actorId: USERS.handler, note: 'called back', customerInformed: true }] });
     expect(ok.seq).toBeGreaterThan(breached.seq);
     expect((await handle.describe()).status.name).toBe('RUNNING');
-    expect((await h.row(input.complaintId))?.seq).toBe(ok.seq);
+    expect((await suite.h.row(input.complaintId))?.seq).toBe(ok.seq);
   });
 
   it('answers intake with REGISTRATION_FAILED and ends the workflow when registration is refused for good', async () => {
     // PostgreSQL refuses a NUL byte in a text column (SQLSTATE 22021): registration can never succeed.
     const input = complaintInput({ intake: { description: 'the lift is broken\u0000' } });
     const counter = async (): Promise<number> =>
-      (await h.db.query(`SELECT coalesce(max(last), 0)::int AS n FROM reference_counters`))[0].n;
+      (await suite.h.db.query(`SELECT coalesce(max(last), 0)::int AS n FROM reference_counters`))[0].n;
     const numbersBefore = await counter();
-    const rowsBefore = await h.db.query(`SELECT count(*)::int AS n FROM complaints`);
-    const failure = await failureOf(h.intake(input));
+    const rowsBefore = await suite.h.db.query(`SELECT count(*)::int AS n FROM complaints`);
+    const failure = await failureOf(suite.h.intake(input));
     expect(failure.type).toBe(REGISTRATION_FAILED);
     expect(failure.message).toContain(input.complaintId);
-    expect(await h.row(input.complaintId)).toBeUndefined();
+    expect(await suite.h.row(input.complaintId)).toBeUndefined();
     // The rolled-back transaction wrote nothing and gave its reference number back.
-    expect(await h.db.query(`SELECT count(*)::int AS n FROM complaints`)).toEqual(rowsBefore);
+    expect(await suite.h.db.query(`SELECT count(*)::int AS n FROM complaints`)).toEqual(rowsBefore);
     expect(await counter()).toBe(numbersBefore);
-    const next = await h.intake(complaintInput());
+    const next = await suite.h.intake(complaintInput());
     expect(next.reference.slice(-6)).toBe(String(numbersBefore + 1).padStart(6, '0'));
-    expect(h.recorder.failureRecords).toEqual([expect.objectContaining({ complaintId: input.complaintId, step: 'REGISTRATION', reference: null, event: null })]);
-    const ended = await failureOf(h.handle(input).result());
+    expect(suite.h.recorder.failureRecords).toEqual([expect.objectContaining({ complaintId: input.complaintId, step: 'REGISTRATION', reference: null, event: null })]);
+    const ended = await failureOf(suite.h.handle(input).result());
     expect(ended.type).toBe(REGISTRATION_FAILED);
   });
 });
@@ -123,9 +109,9 @@ describe('a write that fails for good', () => {
 describe('an uncomputable deadline', () => {
   it('P5000000D in business time: the complaint registers, records DEADLINE_UNCOMPUTABLE and runs on a capped fallback', async () => {
     const input = complaintInput({ deadlines: { CUSTOMER_REPLY: { after: 'P5000000D', businessTime: true } } });
-    const { reference, handle } = await h.intake(input);
+    const { reference, handle } = await suite.h.intake(input);
     expect(reference).toMatch(/^GZ01-/);
-    const event = (await h.timeline(input.complaintId)).find((e) => e.type === 'DEADLINE_UNCOMPUTABLE');
+    const event = (await suite.h.timeline(input.complaintId)).find((e) => e.type === 'DEADLINE_UNCOMPUTABLE');
     expect(event?.data).toMatchObject({ kind: 'CUSTOMER_REPLY', reason: 'BEYOND_ENGINE_LIMIT' });
     const s = await handle.query(stateQuery);
     const reply = s.deadlines.find((d) => d.kind === 'CUSTOMER_REPLY')!;
@@ -137,17 +123,17 @@ describe('an uncomputable deadline', () => {
 
   it('a calendar without working time for years keeps the due times, records why, and does not wedge the workflow', async () => {
     const input = complaintInput({ deadlines: { CUSTOMER_REPLY: { after: 'PT2H', businessTime: true } } });
-    const { handle } = await h.intake(input);
+    const { handle } = await suite.h.intake(input);
     const before = (await handle.query(stateQuery)).deadlines.find((d) => d.kind === 'CUSTOMER_REPLY')!;
     await handle.signal(calendarChangedSignal, { tenantId: ORG.tenantId, calendar: closedCalendar(), changedBy: USERS.manager });
-    const event = await eventually(async () => (await h.timeline(input.complaintId)).find((e) => e.type === 'DEADLINE_UNCOMPUTABLE'));
+    const event = await eventually(async () => (await suite.h.timeline(input.complaintId)).find((e) => e.type === 'DEADLINE_UNCOMPUTABLE'));
     expect(event.data).toMatchObject({ kind: 'CUSTOMER_REPLY', reason: 'NO_WORKING_TIME', keptDueAt: new Date(before.dueAt).toISOString() });
-    expect((await h.timeline(input.complaintId)).map((e) => e.type)).toContain('CALENDAR_CHANGED');
+    expect((await suite.h.timeline(input.complaintId)).map((e) => e.type)).toContain('CALENDAR_CHANGED');
     // Actions still work, and restoring a normal calendar moves deadlines again.
     const dispatched = await handle.executeUpdate(dispatchUpdate, { args: [{ tenantId: ORG.tenantId, actorId: USERS.dispatcher, assigneeId: USERS.handler, note: null }] });
     expect(dispatched.status).toBe('DISPATCHED');
     await handle.signal(calendarChangedSignal, { tenantId: ORG.tenantId, calendar: defaultBranchCalendar(), changedBy: USERS.manager });
-    await eventually(async () => ((await h.timeline(input.complaintId)).filter((e) => e.type === 'CALENDAR_CHANGED').length === 2 ? true : undefined));
+    await eventually(async () => ((await suite.h.timeline(input.complaintId)).filter((e) => e.type === 'CALENDAR_CHANGED').length === 2 ? true : undefined));
     expect((await handle.describe()).status.name).toBe('RUNNING');
   });
 });

@@ -8,35 +8,21 @@ import type { complaintWorkflow } from './complaint.workflow';
 import type { ActionResult, ComplaintWorkflowInput, TimelineEventRecord } from './shared/complaint.types';
 import { complaintWorkflowId } from './shared/ids';
 import { dispatchUpdate, handOverUpdate, mergeReceivedSignal, mergeUpdate, stateQuery } from './shared/updates';
-import { complaintInput, createEnv, eventually, ORG, sleep, USERS, WorkerHarness, WorkflowTestBed } from './test-support/harness';
+import { complaintInput, eventually, ORG, sleep, USERS, workflowSuite } from './test-support/harness';
 
 const SHORT = { after: 'PT2S', businessTime: false } as const;
 
-let env: WorkflowTestBed;
-let h: WorkerHarness;
-
-beforeAll(async () => {
-  env = await createEnv('merge_wf');
-});
-afterAll(async () => {
-  await env?.teardown();
-});
-beforeEach(async () => {
-  h = await WorkerHarness.start(env);
-});
-afterEach(async () => {
-  await h?.stop();
-});
+const suite = workflowSuite('merge_wf');
 
 type Handle = WorkflowHandle<typeof complaintWorkflow>;
 
 async function setUp(opts: Parameters<typeof complaintInput>[0] = {}): Promise<{ input: ComplaintWorkflowInput; handle: Handle; reference: string }> {
   const input = complaintInput(opts);
-  const { reference, handle } = await h.intake(input);
+  const { reference, handle } = await suite.h.intake(input);
   return { input, handle, reference };
 }
 
-const timeline = (input: ComplaintWorkflowInput): Promise<TimelineEventRecord[]> => h.timeline(input.complaintId);
+const timeline = (input: ComplaintWorkflowInput): Promise<TimelineEventRecord[]> => suite.h.timeline(input.complaintId);
 
 const merge = (handle: Handle, into: { input: ComplaintWorkflowInput; reference: string }): Promise<ActionResult> =>
   handle.executeUpdate(mergeUpdate, {
@@ -54,14 +40,14 @@ test('a merged complaint ends with its deadlines closed, and the survivor record
   const final = await merged.handle.result();
   expect(final).toMatchObject({ status: 'MERGED', mergedIntoId: survivor.input.complaintId, closedAt: expect.any(Number) });
   expect(final.deadlines.filter((d) => d.metAt === null).every((d) => d.cancelledAt === final.closedAt)).toBe(true);
-  expect((await h.runs(merged.input)).status).toBe('COMPLETED');
+  expect((await suite.h.runs(merged.input)).status).toBe('COMPLETED');
 
   const mergedEvents = await timeline(merged.input);
   expect(mergedEvents.at(-1)).toMatchObject({
     type: 'MERGED_INTO', actor: USERS.dispatcher,
     data: { intoId: survivor.input.complaintId, intoReference: survivor.reference, reason: 'same leak, same flat', closedDeadlines: expect.arrayContaining(['CUSTOMER_REPLY', 'ACKNOWLEDGE']) },
   });
-  const [row] = await h.db.query(`SELECT status, merged_into_id, overdue FROM complaints WHERE id = $1`, [merged.input.complaintId]);
+  const [row] = await suite.h.db.query(`SELECT status, merged_into_id, overdue FROM complaints WHERE id = $1`, [merged.input.complaintId]);
   expect(row).toEqual({ status: 'MERGED', merged_into_id: survivor.input.complaintId, overdue: false });
 
   await eventually(async () => {
@@ -73,7 +59,7 @@ test('a merged complaint ends with its deadlines closed, and the survivor record
   });
 
   // The same signal again (a duplicate delivery) changes nothing on the survivor.
-  const survivorHandle = h.client.workflow.getHandle(complaintWorkflowId(ORG.tenantId, survivor.input.complaintId));
+  const survivorHandle = suite.h.client.workflow.getHandle(complaintWorkflowId(ORG.tenantId, survivor.input.complaintId));
   const seq = (await survivorHandle.query(stateQuery)).seq;
   await survivorHandle.signal(mergeReceivedSignal, { tenantId: ORG.tenantId, actorId: USERS.dispatcher, fromId: merged.input.complaintId, fromReference: merged.reference, reason: 'again' });
   // Another tenant's is ignored.
@@ -108,6 +94,6 @@ test('a hand-over changes who follows it through and records from, to and the no
   expect((await timeline(c.input)).at(-1)).toMatchObject({
     type: 'HANDED_OVER', actor: USERS.firstContact, data: { fromUserId: USERS.firstContact, toUserId: USERS.handlerA, note: 'I am away; Li follows it up' },
   });
-  const [row] = await h.db.query(`SELECT owner_id, first_contact_owner_id FROM complaints WHERE id = $1`, [c.input.complaintId]);
+  const [row] = await suite.h.db.query(`SELECT owner_id, first_contact_owner_id FROM complaints WHERE id = $1`, [c.input.complaintId]);
   expect(row).toEqual({ owner_id: USERS.handlerA, first_contact_owner_id: USERS.firstContact });
 });

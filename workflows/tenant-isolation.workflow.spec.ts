@@ -17,26 +17,12 @@ import { tenantOfWorkflowId, weeklyReviewWorkflowId } from './shared/ids';
 import { weeklyReviewScheduleId, weeklyReviewScheduleOptions } from './shared/schedules';
 import { TENANT_ID_SEARCH_ATTRIBUTE, tenantVisibilityQuery } from './shared/search-attributes';
 import { acknowledgeUpdate, calendarChangedSignal, callbackUpdate, dispatchUpdate, followUpUpdate, stateQuery } from './shared/updates';
-import { complaintInput, createEnv, eventually, ORG, USERS, WorkerHarness, WorkflowTestBed } from './test-support/harness';
+import { complaintInput, eventually, ORG, USERS, workflowSuite } from './test-support/harness';
 
 /** Another tenant (no rows here: the point is that its commands never reach this tenant's complaints). */
 const OTHER_TENANT = '7d1e4b2a-9c3f-4e8d-a215-00000000beef';
 
-let env: WorkflowTestBed;
-let h: WorkerHarness;
-
-beforeAll(async () => {
-  env = await createEnv('tenant_wf');
-});
-afterAll(async () => {
-  await env?.teardown();
-});
-beforeEach(async () => {
-  h = await WorkerHarness.start(env);
-});
-afterEach(async () => {
-  await h?.stop();
-});
+const suite = workflowSuite('tenant_wf');
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -68,19 +54,19 @@ function closedCalendar() {
 /** The workflows a visibility query finds (the dev server's visibility is eventually consistent: poll). */
 async function listed(query: string): Promise<string[]> {
   const ids: string[] = [];
-  for await (const w of h.client.workflow.list({ query })) ids.push(w.workflowId);
+  for await (const w of suite.h.client.workflow.list({ query })) ids.push(w.workflowId);
   return ids;
 }
 
 describe('an action sent for another tenant', () => {
   it('is rejected by the validator before it is accepted: state, read model and history unchanged', async () => {
     const input = complaintInput();
-    const { handle } = await h.intake(input);
+    const { handle } = await suite.h.intake(input);
     await handle.executeUpdate(dispatchUpdate, { args: [{ tenantId: ORG.tenantId, actorId: USERS.dispatcher, assigneeId: USERS.handler, note: null }] });
     const state = await handle.query(stateQuery);
     const events = await history(handle);
-    const timeline = await h.timeline(input.complaintId);
-    const writes = h.recorder.persistCalls.length;
+    const timeline = await suite.h.timeline(input.complaintId);
+    const writes = suite.h.recorder.persistCalls.length;
 
     const foreign = await refusal(handle.executeUpdate(acknowledgeUpdate, { args: [{ tenantId: OTHER_TENANT, actorId: USERS.handler }], updateId: 'foreign-ack' }));
     expect(foreign.type).toBe(TENANT_MISMATCH);
@@ -95,8 +81,8 @@ describe('an action sent for another tenant', () => {
     expect(wrongStatus.message).not.toContain('DISPATCHED');
 
     expect(await handle.query(stateQuery)).toEqual(state);
-    expect(await h.timeline(input.complaintId)).toEqual(timeline);
-    expect(h.recorder.persistCalls).toHaveLength(writes);
+    expect(await suite.h.timeline(input.complaintId)).toEqual(timeline);
+    expect(suite.h.recorder.persistCalls).toHaveLength(writes);
     // Rejected in the validator: the updates never entered the history (no accepted update, no new event).
     const after = await history(handle);
     expect(accepted(after)).not.toEqual(expect.arrayContaining(['foreign-ack']));
@@ -112,24 +98,24 @@ describe('an action sent for another tenant', () => {
 describe('a calendar signal sent for another tenant', () => {
   it('is ignored: no deadline moves, nothing is recorded or written, and the own tenant\'s signal still applies', async () => {
     const input = complaintInput({ deadlines: { CUSTOMER_REPLY: { after: 'PT2H', businessTime: true } } });
-    const { handle } = await h.intake(input);
+    const { handle } = await suite.h.intake(input);
     const before = await handle.query(stateQuery);
-    const writes = h.recorder.persistCalls.length;
+    const writes = suite.h.recorder.persistCalls.length;
 
     // Both would make CUSTOMER_REPLY uncomputable (DEADLINE_UNCOMPUTABLE) if they were applied.
     await handle.signal(calendarChangedSignal, { tenantId: OTHER_TENANT, calendar: closedCalendar(), changedBy: USERS.manager });
     await handle.signal(calendarChangedSignal, { calendar: closedCalendar(), changedBy: USERS.manager } as never);
     // Signals are handled in order: once this one is on the timeline, the two before it have been handled.
     await handle.signal(calendarChangedSignal, { tenantId: ORG.tenantId, calendar: defaultBranchCalendar(), changedBy: USERS.dispatcher });
-    await eventually(async () => ((await h.timeline(input.complaintId)).some((e) => e.type === 'CALENDAR_CHANGED') ? true : undefined));
+    await eventually(async () => ((await suite.h.timeline(input.complaintId)).some((e) => e.type === 'CALENDAR_CHANGED') ? true : undefined));
 
-    const timeline = await h.timeline(input.complaintId);
+    const timeline = await suite.h.timeline(input.complaintId);
     expect(timeline.filter((e) => e.type === 'CALENDAR_CHANGED').map((e) => e.actor)).toEqual([USERS.dispatcher]);
     expect(timeline.map((e) => e.type)).not.toContain('DEADLINE_UNCOMPUTABLE');
     const after = await handle.query(stateQuery);
     expect(after.deadlines.map((d) => [d.kind, d.dueAt])).toEqual(before.deadlines.map((d) => [d.kind, d.dueAt]));
     // One write: the own tenant's change.
-    expect(h.recorder.persistCalls.slice(writes).flatMap((c) => c.events.map((e) => e.type))).toEqual(['CALENDAR_CHANGED']);
+    expect(suite.h.recorder.persistCalls.slice(writes).flatMap((c) => c.events.map((e) => e.type))).toEqual(['CALENDAR_CHANGED']);
     // The check is behind its patch; the three signals are in the history, as every signal is.
     const events = await history(handle);
     expect(patches(events)).toContain('tenant-checked-signals');
@@ -140,7 +126,7 @@ describe('a calendar signal sent for another tenant', () => {
 describe('the TenantId search attribute', () => {
   it('is set on a complaint at intake, found by a visibility query for its tenant only, and kept across continue-as-new', async () => {
     const input = complaintInput({ maxHistoryEvents: 30 });
-    const { handle } = await h.intake(input);
+    const { handle } = await suite.h.intake(input);
     const described = await handle.describe();
     expect(described.typedSearchAttributes.get(TENANT_ID_SEARCH_ATTRIBUTE)).toBe(ORG.tenantId);
 
@@ -162,15 +148,15 @@ describe('the TenantId search attribute', () => {
     // A task queue no worker polls: the runs only need to start.
     const taskQueue = `unpolled-${randomBytes(5).toString('hex')}`;
     const tenantId = randomUUID();
-    const schedule = h.client.schedule.getHandle(weeklyReviewScheduleId(tenantId));
+    const schedule = suite.h.client.schedule.getHandle(weeklyReviewScheduleId(tenantId));
     try {
       // As an earlier release made it: no search attributes.
       const { typedSearchAttributes: _schedule, ...old } = weeklyReviewScheduleOptions({ tenantId, taskQueue });
       if (old.action.type !== 'startWorkflow') throw new Error('the weekly review starts a workflow');
       const { typedSearchAttributes: _action, ...oldAction } = old.action;
-      await h.client.schedule.create({ ...old, action: oldAction });
+      await suite.h.client.schedule.create({ ...old, action: oldAction });
 
-      await ensureWeeklyReviewSchedule(h.client, { tenantId, taskQueue });
+      await ensureWeeklyReviewSchedule(suite.h.client, { tenantId, taskQueue });
       const { action } = await schedule.describe();
       expect(action.type === 'startWorkflow' && action.typedSearchAttributes instanceof TypedSearchAttributes
         ? action.typedSearchAttributes.get(TENANT_ID_SEARCH_ATTRIBUTE) : undefined).toBe(tenantId);
@@ -181,7 +167,7 @@ describe('the TenantId search attribute', () => {
       // The run's id is the schedule's workflow id with the scheduled time appended: it still names the tenant.
       expect(runId.startsWith(`${weeklyReviewWorkflowId(tenantId)}-`)).toBe(true);
       expect(tenantOfWorkflowId(runId)).toBe(tenantId);
-      await h.client.workflow.getHandle(runId).terminate('test finished');
+      await suite.h.client.workflow.getHandle(runId).terminate('test finished');
     } finally {
       await schedule.delete().catch(() => undefined);
     }

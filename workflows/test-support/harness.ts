@@ -427,3 +427,24 @@ function sameEvent(a: TimelineEventRecord, b: TimelineEventRecord): boolean {
         : v;
   return JSON.stringify(canon(a)) === JSON.stringify(canon(b));
 }
+
+/**
+ * A workflow spec's setup, with Jest's hooks: the file's test bed (`suite.env`), and a fresh worker
+ * for each test (`suite.h`) that is stopped after it.
+ */
+export function workflowSuite(label: string): { readonly env: WorkflowTestBed; readonly h: WorkerHarness } {
+  const suite = {} as { env: WorkflowTestBed; h: WorkerHarness };
+  beforeAll(async () => {
+    suite.env = await createEnv(label);
+  });
+  afterAll(async () => {
+    await suite.env?.teardown();
+  });
+  beforeEach(async () => {
+    suite.h = await WorkerHarness.start(suite.env);
+  });
+  afterEach(async () => {
+    await suite.h?.stop();
+  });
+  return suite;
+}
