@@ -29,6 +29,11 @@ export function matterWorkflowId(tenantId: string, matterId: string): string {
   return `matter/${tenantId}/${matterId}`;
 }
 
+/** The workflow id of a work order: one long-lived workflow per work order (its own id, linked to its complaint). */
+export function workOrderWorkflowId(tenantId: string, workOrderId: string): string {
+  return `work-order/${tenantId}/${workOrderId}`;
+}
+
 /** A Temporal Schedule's suffix on the workflow ids it starts: `-` and the scheduled time (RFC 3339, UTC). */
 const SCHEDULED_TIME_SUFFIX = /-\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$/;
 
@@ -45,6 +50,8 @@ export function tenantOfWorkflowId(workflowId: string): string | null {
     case 'complaint':
       return parts.length === 3 ? tenantId : null;
     case 'matter':
+      return parts.length === 3 ? tenantId : null;
+    case 'work-order':
       return parts.length === 3 ? tenantId : null;
     case 'calendar-propagation':
       return parts.length === 4 ? tenantId : null;
