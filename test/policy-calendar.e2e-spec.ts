@@ -87,7 +87,11 @@ describe('per-tenant policy and business calendars', () => {
 
     const moved = await eventually(async () => {
       const now = await get(c.id);
-      return now.timeline.some((e: { type: string }) => e.type === 'CALENDAR_CHANGED') ? now : undefined;
+      // The first calendar's propagation may reach the complaint after its intake and record a change that
+      // moves nothing: wait for the holiday's, which reschedules FORWARD.
+      const holidayChange = (e: { type: string; data: { rescheduled?: { kind: string }[] } }): boolean =>
+        e.type === 'CALENDAR_CHANGED' && (e.data.rescheduled ?? []).some((r) => r.kind === 'FORWARD');
+      return now.timeline.some(holidayChange) ? now : undefined;
     });
     const newForward = deadline(moved, 'FORWARD');
     // Today became a holiday, so the complaint now counts as received off-hours: 1 h after work starts at midnight.
@@ -95,7 +99,8 @@ describe('per-tenant policy and business calendars', () => {
     expect(new Date(newForward.dueAt).toISOString().slice(11, 16)).toBe('17:00'); // 01:00 +08:00
     // Calendar-time deadlines do not move.
     expect(deadline(moved, 'CUSTOMER_REPLY').dueAt).toBe(customerReply.dueAt);
-    const event = moved.timeline.find((e: { type: string }) => e.type === 'CALENDAR_CHANGED');
+    const event = moved.timeline.find((e: { type: string; data: { rescheduled?: { kind: string }[] } }) =>
+      e.type === 'CALENDAR_CHANGED' && (e.data.rescheduled ?? []).some((r) => r.kind === 'FORWARD'));
     expect(event.data.rescheduled).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'FORWARD', from: forward.dueAt, to: newForward.dueAt })]));
   });
 
