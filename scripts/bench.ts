@@ -5,6 +5,7 @@
 //   BENCH_LIST_QUERIES (300) complaints(first: 20) queries in the list section
 //   BENCH_VERBOSE=1          echo the worker's and gateway's own output
 //   BENCH_NOISY_* / BENCH_LIMITS_ITERATIONS   see sections/noisy-neighbour.ts, sections/limits-cost.ts
+//   BENCH_WORK_ORDERS (1000)  work orders issued and completed in the work-orders section
 //   npm run bench -- --only intake,memory    run some sections only
 //
 // Starts its own stack (scripts/bench/stack.ts), runs the sections of scripts/bench/sections/ in

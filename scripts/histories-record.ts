@@ -20,7 +20,13 @@ import type { Policy } from '../libs/domain/src/policy/policy.types';
 import { ensurePostgres } from './infra/postgres';
 import { resolveTemporal } from './infra/temporal-cli';
 import { startTemporalDevServer } from './infra/temporal-server';
-import { complaintWorkflowId, escalationWorkflowId } from '../workflows/shared/ids';
+import { complaintWorkflowId, escalationWorkflowId, workOrderWorkflowId } from '../workflows/shared/ids';
+import { workOrderPolicyOf } from '../libs/domain/src/policy/policy.util';
+import type { WorkOrderPolicy } from '../libs/domain/src/work-order/work-order.types';
+import {
+  WorkOrderWorkflowInput, cancelWorkOrderUpdate, completeWorkOrderUpdate, contractorContactUpdate, onSiteUpdate, reassignWorkOrderUpdate,
+  returnVisitUpdate, signWorkOrderUpdate, workOrderIssuedUpdate, workOrderStateQuery,
+} from '../workflows/shared/work-order';
 import type { ComplaintWorkflowInput } from '../workflows/shared/complaint.types';
 import { tenantSearchAttributes } from '../workflows/shared/search-attributes';
 import { acknowledgeUpdate, calendarChangedSignal, dispatchUpdate, followUpUpdate, intakeUpdate } from '../workflows/shared/updates';
@@ -497,6 +503,142 @@ async function main(): Promise<void> {
       await untilTimeline(met, survivor.id, 'MERGE_RECEIVED', hasEvent('MERGE_RECEIVED'));
       keep('merge-merged', merged.workflowId as string);
       keep('merge-survivor', survivor.workflowId as string);
+    });
+
+    // --- work orders (issue 11): the work-order workflow started as the gateway starts it (update-with-start,
+    // its input read from the complaint, the policy and the branch calendar), its Updates sent as the gateway
+    // sends them (retry keys `action-…`) ------------------------------------------------------------------------
+    async function issueWorkOrder(
+      g: Group, complaintId: string, contractorId: string, change: (input: WorkOrderWorkflowInput) => void = () => undefined,
+    ): Promise<WorkflowHandle> {
+      const [{ document }] = await stack.db.query(`SELECT document FROM policy_versions WHERE tenant_id = $1 ORDER BY version DESC LIMIT 1`, [g.tenantId]);
+      const [branch] = await stack.db.query(`SELECT calendar FROM branches WHERE id = $1`, [g.branchId]);
+      const [row] = await stack.db.query(`SELECT received_at, category FROM complaints WHERE id = $1`, [complaintId]);
+      const policy = document as Policy;
+      const input: WorkOrderWorkflowInput = {
+        tenantId: g.tenantId, workOrderId: randomUUID(), branchId: g.branchId, companyId: g.companyId, issuedBy: g.dispatcher, contractorId,
+        trade: 'PLUMBING', description: 'Kitchen pipe leaking under the sink',
+        context: {
+          complaintId, complaintReceivedAt: new Date(row.received_at).getTime(), complaintCategory: row.category,
+          policy: workOrderPolicyOf(policy), contactRule: policy.deadlines.CONTRACTOR_CONTACT,
+        },
+        calendar: branch.calendar as BranchCalendar,
+      };
+      change(input);
+      const workflowId = workOrderWorkflowId(input.tenantId, input.workOrderId);
+      const startWorkflowOperation = new WithStartWorkflowOperation('workOrderWorkflow', {
+        workflowId, taskQueue: stack.taskQueue, args: [input], workflowIdConflictPolicy: 'USE_EXISTING',
+        typedSearchAttributes: tenantSearchAttributes(input.tenantId),
+      });
+      await client.workflow.executeUpdateWithStart(workOrderIssuedUpdate, { startWorkflowOperation });
+      return client.workflow.getHandle(workflowId);
+    }
+    const orderState = (h: WorkflowHandle): Promise<Record<string, any>> => h.query(workOrderStateQuery) as Promise<Record<string, any>>;
+    const untilOrder = (h: WorkflowHandle, what: string, test: (s: Record<string, any>) => boolean): Promise<Record<string, any>> =>
+      eventually(async () => {
+        const s = await orderState(h);
+        return test(s) ? s : undefined;
+      }, 60_000, 250).catch((e) => {
+        throw new Error(`work order ${h.workflowId}: ${what} did not happen (${String(e)})`);
+      });
+    const breachedOrder = (kind: string, attempt: number) => (s: Record<string, any>): boolean =>
+      (s.deadlines as { kind: string; attempt: number; breachedAt: number | null }[]).some((d) => d.kind === kind && d.attempt === attempt && d.breachedAt !== null);
+    const act = (g: Group, actorId: string) => ({ tenantId: g.tenantId, actorId });
+    /** A second plumber on the group's branch; both plumbers on the PLUMBING list (the first ranked higher). */
+    const plumbers = async (g: Group, first: string): Promise<string> => {
+      const second = (await stack.ok(`mutation($r: [RoleAssignmentInput!]!) { createUser(name: "Pipe Masters Ltd", roles: $r) { id } }`, { r: [{ role: 'CONTRACTOR', branchId: g.branchId }] }, g.tokens.headOffice)).createUser.id;
+      for (const [user, rank] of [[first, 1], [second, 2]] as const) {
+        await stack.db.query(`INSERT INTO contractor_trades (tenant_id, user_id, trade, rank) VALUES ($1, $2, 'PLUMBING', $3) ON CONFLICT DO NOTHING`, [g.tenantId, user, rank]);
+      }
+      return second;
+    };
+
+    await scenario('work-order-completed', async () => {
+      // Issue → contact (the same request twice) → on site → completed and signed → a satisfied return visit; another
+      // tenant's Update refused; a short history limit, so the order continues as new on the way.
+      const c = await submit(met, 'work-order-completed', { kind: 'REPAIR' });
+      await staff(met, c).dispatch();
+      const h = await issueWorkOrder(met, c.id, metContractor, (i) => (i.maxHistoryEvents = 14));
+      const id = h.workflowId.split('/')[2];
+      const contact = { args: [{ ...act(met, metContractor), bookedFor: Date.now() + 3_600_000 }] as const, updateId: `action-${id}-contact-1` };
+      await h.executeUpdate(contractorContactUpdate, { args: [...contact.args], updateId: contact.updateId });
+      await h.executeUpdate(contractorContactUpdate, { args: [...contact.args], updateId: contact.updateId });
+      const refused = await h.executeUpdate(onSiteUpdate, { args: [act(breach, breachContractor)] }).then(() => false, () => true);
+      if (!refused) throw new Error('a work-order action sent for another tenant was applied');
+      await h.executeUpdate(onSiteUpdate, { args: [act(met, metContractor)], updateId: `action-${id}-on-site-1` });
+      await h.executeUpdate(completeWorkOrderUpdate, {
+        args: [{
+          ...act(met, metContractor), chargeYuan: 80, signature: { signedBy: 'Ms Zhang', signedAt: Date.now(), imageId: null },
+          materials: [{ name: 'PPR pipe 20 mm', source: 'COMPANY', amountYuan: 35, checkPassed: true }, { name: 'Tap', source: 'CUSTOMER', amountYuan: null, checkPassed: null }],
+        }],
+        updateId: `action-${id}-complete-1`,
+      });
+      await h.executeUpdate(returnVisitUpdate, { args: [{ ...act(met, met.dispatcher), method: 'PHONE', satisfied: true, comment: 'works fine' }], updateId: `action-${id}-return-visit-1` });
+      await h.result();
+      if ((await runsOf(client, h.workflowId)).length < 2) throw new Error('the work order did not continue as new');
+      keep('work-order-completed', h.workflowId);
+    });
+
+    await scenario('work-order-return-visit-unsatisfied', async () => {
+      // The complaint waits for its callback when the work order's return visit is unsatisfied: the order reopens
+      // (attempt 2, same contractor) and the complaint gets the signal and reopens too. Both left running.
+      const c = await submit(met, 'work-order-reopened', { kind: 'REPAIR' });
+      const a = staff(met, c);
+      await a.dispatch();
+      await a.acknowledge();
+      const h = await issueWorkOrder(met, c.id, metContractor);
+      await h.executeUpdate(contractorContactUpdate, { args: [{ ...act(met, metContractor), bookedFor: Date.now() + 60_000 }] });
+      await h.executeUpdate(completeWorkOrderUpdate, { args: [{ ...act(met, metContractor), materials: [], chargeYuan: null, signature: null }] });
+      await h.executeUpdate(signWorkOrderUpdate, { args: [{ ...act(met, metContractor), signature: { signedBy: 'Ms Zhang', signedAt: Date.now(), imageId: null } }] });
+      await a.resolve();
+      await statusIs(met, c.id, 'CALLBACK_PENDING');
+      await h.executeUpdate(returnVisitUpdate, { args: [{ ...act(met, met.dispatcher), method: 'VISIT', satisfied: false, comment: 'still dripping' }] });
+      await untilOrder(h, 'the reopen', (s) => s.attempt === 2 && s.status === 'ISSUED');
+      await untilTimeline(met, c.id, 'the complaint\'s reopen', (events) => events.some((e) => e.type === 'CALLBACK' && e.data.satisfied === false));
+      await statusIs(met, c.id, 'DISPATCHED');
+      keep('work-order-return-visit-unsatisfied', h.workflowId);
+      keep('work-order-return-visit-complaint', c.workflowId as string);
+    });
+
+    await scenario('work-order-one-chance', async () => {
+      // 003 一.5 on 2-second clocks: the repair order late; plumber 1 misses the contact → plumber 2 automatically
+      // (attempt 2) → misses too, nobody left → the dispatcher reassigns (attempt 3) → the visit missed on the last
+      // attempt → the dispatcher again → cancelled.
+      const second = await plumbers(breach, breachContractor);
+      const c = await submit(breach, 'work-order-one-chance', { kind: 'REPAIR' });
+      await new Promise((r) => setTimeout(r, 1_500));
+      const short = (p: WorkOrderPolicy): WorkOrderPolicy => ({
+        ...p, repairOrderWithin: { after: 'PT1S', businessTime: false }, visitGrace: 'PT2S', autoReassign: true, maxAttempts: 3,
+      });
+      const h = await issueWorkOrder(breach, c.id, breachContractor, (i) => (i.context.policy = short(i.context.policy)));
+      await untilOrder(h, 'the automatic reassignment', (s) => s.attempt === 2 && s.contractorId === second);
+      await untilOrder(h, 'the dispatcher task', (s) => s.awaitingDispatcher === true);
+      await h.executeUpdate(reassignWorkOrderUpdate, { args: [{ ...act(breach, breach.dispatcher), contractorId: breachContractor, reason: 'second chance after a call' }] });
+      await h.executeUpdate(contractorContactUpdate, { args: [{ ...act(breach, breachContractor), bookedFor: Date.now() }] });
+      await untilOrder(h, 'the missed visit', (s) => s.attempts[2]?.missed === 'VISIT' && s.awaitingDispatcher === true);
+      await h.executeUpdate(cancelWorkOrderUpdate, { args: [{ ...act(breach, breach.dispatcher), reason: 'the owner hired a plumber himself' }] });
+      await h.result();
+      keep('work-order-one-chance', h.workflowId);
+    });
+
+    await scenario('work-order-late', async () => {
+      // The completion and the return visit late (recorded only), then a satisfied return visit.
+      const c = await submit(breach, 'work-order-late', { kind: 'REPAIR' });
+      const late = (p: WorkOrderPolicy): WorkOrderPolicy => ({
+        ...p, visitGrace: 'PT1H', completeWithin: { after: 'PT2S', businessTime: false }, returnVisitAfter: 'PT2S',
+      });
+      const h = await issueWorkOrder(breach, c.id, breachContractor, (i) => {
+        i.context.policy = late(i.context.policy);
+        i.context.contactRule = FAR;
+      });
+      await h.executeUpdate(contractorContactUpdate, { args: [{ ...act(breach, breachContractor), bookedFor: Date.now() }] });
+      await h.executeUpdate(onSiteUpdate, { args: [act(breach, breachContractor)] });
+      await untilOrder(h, 'the COMPLETION breach', breachedOrder('COMPLETION', 1));
+      await h.executeUpdate(completeWorkOrderUpdate, { args: [{ ...act(breach, breachContractor), materials: [], chargeYuan: 150, signature: null }] });
+      await untilOrder(h, 'the RETURN_VISIT breach', breachedOrder('RETURN_VISIT', 1));
+      await h.executeUpdate(returnVisitUpdate, { args: [{ ...act(breach, breach.dispatcher), method: 'LETTER', satisfied: true, comment: null }] });
+      await h.result();
+      keep('work-order-late', h.workflowId);
     });
 
     // --- weekly review --------------------------------------------------------------------------------------

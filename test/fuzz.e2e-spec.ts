@@ -14,6 +14,7 @@ const MIN_VARIANTS = 60;
 const MAX_VARIANTS = 200;
 const CONCURRENCY = 6;
 
+const SIGNATURE_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 const localDate = (d: Date): string => d.toISOString().slice(0, 10);
 /** The next given ISO weekday (1 = Monday … 7 = Sunday) at least a week from now. */
 function nextWeekday(isoWeekday: number): string {
@@ -67,6 +68,9 @@ function knownValues(e: Entities): KnownValue {
         severity: { collectiveHouseholdsMajor: 5, lossYuanMajor: 500, sameMatterWindow: 'P30D' },
         callback: { requiredFor: 'VALID' },
       },
+      // A real 1×1 PNG: the signature image's bytes are checked against its declared type.
+      'completeWorkOrder:signatureImage': { contentType: 'image/png', base64: SIGNATURE_PNG },
+      'recordCustomerSignature:signatureImage': { contentType: 'image/png', base64: SIGNATURE_PNG },
       'setBranchCalendar:branchId': e.quietBranchId,
       'setBranchCalendar:calendar.timezone': 'Asia/Shanghai',
       'setBranchCalendar:calendar.workingHours': [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '18:00' })),

@@ -85,6 +85,12 @@ const TARGET: Record<string, ComplaintState> = {
   submitSpecialReport: 'resolved',
 };
 
+/** Operations whose `id` names a work order. */
+const WORK_ORDER_OPERATIONS = new Set([
+  'workOrder', 'recordContractorContact', 'recordOnSite', 'completeWorkOrder', 'recordCustomerSignature', 'reassignWorkOrder',
+  'cancelWorkOrder', 'recordReturnVisit',
+]);
+
 const today = (): string => new Date().toISOString().slice(0, 10);
 const quarter = (): string => `${new Date().getUTCFullYear()}-Q${Math.floor(new Date().getUTCMonth() / 3) + 1}`;
 const tag = (): string => randomBytes(3).toString('hex').toUpperCase();
@@ -115,7 +121,8 @@ describe('security sweep: every operation, as everyone who must not reach tenant
     schema = await introspectSchema(await stack.extraGateway({ development: true, limits: { maxDepth: 50, maxTokens: 100_000 } }));
     operations = rootOperations(schema);
 
-    const complaintsOnly = complaintMarkers(v);
+    // A's work order is the dispatched complaint's: its id is as much A's complaint data as the complaint's own.
+    const complaintsOnly = [...complaintMarkers(v), v.a.workOrderId];
     const everything = [...complaintsOnly, ...organisationMarkers(v)];
     const a = v.a.users;
     const inA = (userId: string): string => stack.token(userId, v.a.tenantId);
@@ -127,7 +134,7 @@ describe('security sweep: every operation, as everyone who must not reach tenant
     add('contractor', inA(a.contractor), complaintsOnly, false);
     add('platformAdmin', stack.platformToken(), everything, true);
 
-    const workflowIds = Object.values(v.a.complaints).map((c) => c.workflowId);
+    const workflowIds = [...Object.values(v.a.complaints).map((c) => c.workflowId), v.a.workOrderWorkflowId];
     snapshot = () => snapshotTenant(stack.db, temporal, v.a.tenantId, workflowIds);
     initial = await settledSnapshot(snapshot);
   });
@@ -145,6 +152,8 @@ describe('security sweep: every operation, as everyone who must not reach tenant
     if (operation === 'matter' && name === 'id') return v.a.matterId;
     // An escalation is named by its own id: A's escalation addressed to B1's manager.
     if (operation === 'acknowledgeEscalation' && name === 'id') return v.a.escalationId;
+    // A work order is named by its own id: A's work order of the dispatched complaint.
+    if (WORK_ORDER_OPERATIONS.has(operation) && name === 'id') return v.a.workOrderId;
     switch (name) {
       case 'id':
       case 'complaintId':
@@ -165,8 +174,9 @@ describe('security sweep: every operation, as everyone who must not reach tenant
       // B1's dispatcher took and dispatched every B1 complaint: what they did is on record.
       case 'actorId':
         return v.a.users.b1Dispatcher;
+      // The contractor with A's work order (its scorecard, its orders).
       case 'contractorId':
-        return v.a.users.contractor;
+        return v.a.users.workContractor;
       case 'tenantId':
         return v.a.tenantId;
       default:
@@ -266,12 +276,13 @@ describe('security sweep: every operation, as everyone who must not reach tenant
 
     // The snapshot sees A's rows and histories (row-level security did not hide them from it).
     expect(initial.tables['public.complaints'].rows).toBe(4);
-    expect(initial.tables['public.users'].rows).toBe(8);
+    expect(initial.tables['public.users'].rows).toBe(9);
     expect(Object.values(initial.histories).every((n) => n > 0)).toBe(true);
 
     // Each query, with the very arguments the sweep sends, shows A's data to someone of A who may
     // see it: the sweep's calls aim at real data, so an empty answer to a persona means something.
-    const owners = [v.a.users.headOffice, v.a.users.b1Manager, v.a.users.h1, v.a.users.b1Dispatcher].map((u) => stack.token(u, v.a.tenantId));
+    // The plumbing contractor owns A's work order: `myWorkOrders` shows it to them.
+    const owners = [v.a.users.headOffice, v.a.users.b1Manager, v.a.users.h1, v.a.users.b1Dispatcher, v.a.users.workContractor].map((u) => stack.token(u, v.a.tenantId));
     const everything = [...markers, ...organisationMarkers(v)];
     const blind: string[] = [];
     for (const op of operations.filter((o) => o.kind === 'query' && o.name !== 'health')) {

@@ -16,7 +16,7 @@ import {
   staffActionRefusal,
 } from '../libs/domain/src/lifecycle/complaint.reducer';
 import { ComplaintAction, isTerminal } from '../libs/domain/src/lifecycle/lifecycle.util';
-import { SEVERITIES } from '../libs/domain/src/enums';
+import { CALLBACK_METHODS, SEVERITIES } from '../libs/domain/src/enums';
 import { nextSeverityRuleAt } from '../libs/domain/src/severity/severity-lifecycle.util';
 import type { FacilityRestoredArgs, ReclassifyArgs, UpdateFactsArgs } from './shared/complaint.types';
 import { facilityRestoredUpdate, reclassifyUpdate, severityRuleSignal, updateFactsUpdate } from './shared/updates';
@@ -32,6 +32,7 @@ import {
   specialReportUpdate, stateQuery, validityUpdate, withdrawUpdate, mergeUpdate, handOverUpdate, mergeReceivedSignal,
 } from './shared/updates';
 import { createExclusive } from './shared/exclusive';
+import { workOrderReturnVisitSignal } from './shared/work-order';
 
 const acts = proxyActivities<ComplaintActivities>({
   startToCloseTimeout: '30 seconds',
@@ -67,6 +68,8 @@ const PATCH_ESCALATIONS = 'escalations';
 const PATCH_MERGE_HAND_OVER = 'merge-and-hand-over';
 /** Severity follows the facts: time-based rules (unresolved, facility outage) on the one timer, reopened → IMPORTANT, a matter's rule signal. */
 const PATCH_SEVERITY_FOLLOWS_FACTS = 'severity-follows-facts';
+/** A work order's unsatisfied return visit reopens a complaint waiting for its callback (an unsatisfied CALLBACK). */
+const PATCH_WORK_ORDER_RETURN_VISIT = 'work-order-return-visit';
 
 const DEFAULT_MAX_HISTORY_EVENTS = 2000;
 /** The patch behind each decision the reducer may ask for (it never calls patched() itself). */
@@ -298,6 +301,23 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     const firedAt = typeof sig.firedAt === 'number' && Number.isFinite(sig.firedAt) ? sig.firedAt : Date.now();
     await exclusive(() => system(
       { type: 'SEVERITY_RULE', severity: sig.severity, rule: sig.rule, matterId: sig.matterId ?? null, firedAt }, ['COMPLAINT_ENDED', 'NOT_REGISTERED'],
+    ));
+  });
+
+  // One of the complaint's work orders had an unsatisfied return visit: a complaint waiting for its
+  // callback records it as an unsatisfied callback and reopens; in any other status there is nothing to do.
+  setHandler(workOrderReturnVisitSignal, async (sig) => {
+    if (!patched(PATCH_WORK_ORDER_RETURN_VISIT)) return;
+    if (!ownTenant(sig?.tenantId) || typeof sig?.workOrderId !== 'string' || typeof sig?.actorId !== 'string' || !CALLBACK_METHODS.includes(sig?.method)) {
+      log.warn('workOrderReturnVisit signal for another tenant (or malformed) ignored', { signalTenantId: sig?.tenantId ?? null });
+      return;
+    }
+    await condition(() => recorded() || registrationFailure !== null);
+    const said = typeof sig.comment === 'string' && sig.comment.trim() !== '' ? `: ${sig.comment}` : '';
+    const comment = `work order ${sig.workOrderId} return visit unsatisfied${said}`;
+    await exclusive(() => system(
+      { type: 'CALLBACK', args: { actorId: sig.actorId, method: sig.method, satisfied: false, comment } },
+      ['NOT_ALLOWED_IN_STATUS', 'NOT_REGISTERED', 'COMPLAINT_ENDED'],
     ));
   });
 

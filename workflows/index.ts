@@ -4,3 +4,4 @@ export { weeklyReviewWorkflow } from './weekly-review.workflow';
 export { calendarPropagationWorkflow } from './calendar-propagation.workflow';
 export { matterWorkflow } from './matter.workflow';
 export { escalationWorkflow } from './escalation.workflow';
+export { workOrderWorkflow } from './work-order.workflow';

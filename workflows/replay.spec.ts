@@ -13,6 +13,7 @@ import { DEADLINE_KINDS } from '../libs/domain/src/enums';
 import { installTemporalRuntime } from '../apps/worker/src/temporal-runtime';
 import { historyFromJsonValue } from '../test/support/history-json';
 import * as contracts from './shared/updates';
+import * as workOrderContracts from './shared/work-order';
 import type { ReplayCoverageSinks } from './test-support/replay-coverage.interceptors';
 
 const ROOT = path.join(__dirname, '..');
@@ -229,24 +230,33 @@ describe('replay corpus (test/replay/**)', () => {
         }
       }
     }
-    const kinds = (type: string): string[] => [...new Set(timeline.filter((e) => e.type === type).map((e) => String(e.data.kind)))].sort();
-    const definitions = Object.values(contracts) as { type?: string; name?: string }[];
+    // Complaint events carry `data`, work-order events `payload`.
+    const kinds = (type: string): string[] =>
+      [...new Set(timeline.filter((e) => e.type === type).map((e) => String((e.data ?? (e as { payload?: Record<string, unknown> }).payload)?.kind)))].sort();
+    const definitions = [...Object.values(contracts), ...Object.values(workOrderContracts)] as { type?: string; name?: string }[];
     const declared = (t: string): string[] => definitions.filter((d) => d?.type === t).map((d) => d.name as string).sort();
 
     expect({
       updates: declared('update').filter((u) => !updatesSeen.has(u)),
       signals: declared('signal').filter((s) => !signalsSeen.has(s)),
-      workflowTypes: ['complaintWorkflow', 'calendarPropagationWorkflow', 'weeklyReviewWorkflow', 'matterWorkflow'].filter((t) => !typesSeen.has(t)),
+      workflowTypes: ['complaintWorkflow', 'calendarPropagationWorkflow', 'weeklyReviewWorkflow', 'matterWorkflow', 'workOrderWorkflow'].filter((t) => !typesSeen.has(t)),
       deadlinesSet: DEADLINE_KINDS.filter((k) => !kinds('DEADLINE_SET').includes(k)),
       deadlinesMet: DEADLINE_KINDS.filter((k) => !kinds('DEADLINE_MET').includes(k)),
       deadlinesBreached: DEADLINE_KINDS.filter((k) => !kinds('DEADLINE_BREACHED').includes(k)),
-      timelineEvents: ['REOPENED', 'WITHDRAWN', 'REDISPATCHED', 'CALENDAR_CHANGED', 'SPECIAL_REPORT', 'CLOSED', 'PROJECTION_FAILED', 'DEADLINE_UNCOMPUTABLE']
+      // The work order's own clocks (REPAIR_ORDER is decided at issue: REPAIR_ORDER_LATE below).
+      workOrderDeadlinesBreached: ['CONTRACTOR_CONTACT', 'VISIT', 'COMPLETION', 'RETURN_VISIT'].filter((k) => !kinds('DEADLINE_BREACHED').includes(k)),
+      timelineEvents: ['REOPENED', 'WITHDRAWN', 'REDISPATCHED', 'CALENDAR_CHANGED', 'SPECIAL_REPORT', 'CLOSED', 'PROJECTION_FAILED', 'DEADLINE_UNCOMPUTABLE',
+        'REPAIR_ORDER_LATE', 'MISSED', 'REASSIGNED', 'AWAITING_DISPATCHER', 'SIGNED', 'RETURN_VISIT', 'CANCELLED']
         .filter((t) => !timeline.some((e) => e.type === t)),
       historyEvents: ['EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW', 'EVENT_TYPE_TIMER_FIRED', 'EVENT_TYPE_WORKFLOW_EXECUTION_FAILED']
         .filter((t) => !eventTypesSeen.has(t)),
-      activities: ['registerComplaint', 'persistComplaint', 'recordProjectionFailure', 'analyseComplaint', 'openComplaintsPage', 'signalCalendarChange', 'recordWeeklyReview']
+      activities: ['registerComplaint', 'persistComplaint', 'recordProjectionFailure', 'analyseComplaint', 'openComplaintsPage', 'signalCalendarChange', 'recordWeeklyReview',
+        'persistWorkOrder', 'nextContractor']
         .filter((a) => !activities.has(a)),
-    }).toEqual({ updates: [], signals: [], workflowTypes: [], deadlinesSet: [], deadlinesMet: [], deadlinesBreached: [], timelineEvents: [], historyEvents: [], activities: [] });
+    }).toEqual({
+      updates: [], signals: [], workflowTypes: [], deadlinesSet: [], deadlinesMet: [], deadlinesBreached: [], workOrderDeadlinesBreached: [], timelineEvents: [],
+      historyEvents: [], activities: [],
+    });
   });
 
   it('keeps holiday tables and policy presets out of the workflow bundle (a running complaint gets them from its history)', () => {

@@ -12,6 +12,7 @@ import { ComplaintActivitiesService } from '../../apps/worker/src/activities/com
 import { ReviewActivitiesService } from '../../apps/worker/src/activities/review.activities';
 import { MatterActivitiesService } from '../../apps/worker/src/activities/matter.activities';
 import { EscalationActivitiesService } from '../../apps/worker/src/activities/escalation.activities';
+import { WorkOrderActivitiesService } from '../../apps/worker/src/activities/work-order.activities';
 import { createComplaintWorker } from '../../apps/worker/src/worker.factory';
 import { CalendarActivitiesService } from '../../apps/worker/src/activities/calendar.activities';
 import { createDataSource } from '../../libs/persistence/src/data-source';
@@ -109,6 +110,7 @@ export class Stack {
     const worker = await createComplaintWorker({
       connection, namespace: 'default', taskQueue: this.taskQueue, activities: new ComplaintActivitiesService(ds), reviews: new ReviewActivitiesService(ds), calendar: new CalendarActivitiesService(ds), matters: new MatterActivitiesService(ds),
       escalations: new EscalationActivitiesService(ds),
+      workOrders: new WorkOrderActivitiesService(ds),
       workflowBundle: { codePath: workflowBundlePath() },
     });
     this.worker = { worker, connection, ds, running: worker.run() };

@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { BranchCalendar } from '../../libs/domain/src/calendar/calendar.types';
-import type { CallbackMethod } from '../../libs/domain/src/enums';
+import type { CallbackMethod, Category } from '../../libs/domain/src/enums';
 import type {
   CustomerSignature, Material, Trade, WorkOrderContext, WorkOrderEvent, WorkOrderState, WorkOrderStatus,
 } from '../../libs/domain/src/work-order/work-order.types';
@@ -71,6 +71,10 @@ export interface PersistWorkOrderArgs {
   branchId: string;
   companyId: string;
   workflowId: string;
+  /** The complaint's category at issue (input.context.complaintCategory): each attempt row carries it for the scorecard. */
+  category: Category | null;
+  /** Who issued it (input.issuedBy): the work_orders.issued_by column. */
+  issuedBy: string | null;
   state: WorkOrderState;
   /** New timeline events (seq-numbered: a retried write never doubles one). */
   events: WorkOrderEvent[];

@@ -16,6 +16,7 @@ import type { DataSource } from 'typeorm';
 import { installTemporalRuntime } from '../../apps/worker/src/temporal-runtime';
 import { ComplaintActivitiesService } from '../../apps/worker/src/activities/complaint.activities';
 import { EscalationActivitiesService, escalationActivities } from '../../apps/worker/src/activities/escalation.activities';
+import { WorkOrderActivitiesService, workOrderActivities } from '../../apps/worker/src/activities/work-order.activities';
 import type {
   ComplaintActivities, ComplaintAnalysis, RegisterComplaintArgs,
 } from '../../apps/worker/src/activities/complaint.activities.types';
@@ -344,7 +345,11 @@ export class WorkerHarness {
       taskQueue: this.taskQueue,
       workflowBundle: { codePath: workflowBundlePath() },
       // The escalations a complaint starts run on the same queue (real activities, not recorded).
-      activities: { ...this.recorder.activities, ...escalationActivities(new EscalationActivitiesService(this.bed.app)) },
+      activities: {
+        ...this.recorder.activities, ...escalationActivities(new EscalationActivitiesService(this.bed.app)),
+        // Work orders started from the harness's complaints run here too (real activities on the application role).
+        ...workOrderActivities(new WorkOrderActivitiesService(this.bed.app)),
+      },
     });
     this.worker = { worker, running: worker.run() };
   }

@@ -17,6 +17,7 @@ import { OrganisationModule } from './organisation/organisation.module';
 import { AuditModule } from './audit/audit.module';
 import { MattersModule } from './matters/matters.module';
 import { EscalationsModule } from './escalations/escalations.module';
+import { WorkOrdersModule } from './work-orders/work-orders.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { subscriptionHooks, subscriptionOptions } from './subscriptions/subscription-options';
 import './common/enums.graphql';
@@ -60,6 +61,7 @@ export class AppModule {
         AuditModule,
         MattersModule,
         EscalationsModule,
+        WorkOrdersModule,
         SubscriptionsModule,
       ],
       providers: [HealthResolver],

@@ -10,6 +10,7 @@ import { ComplaintActivitiesService } from './activities/complaint.activities';
 import { ReviewActivitiesService } from './activities/review.activities';
 import { MatterActivitiesService } from './activities/matter.activities';
 import { EscalationActivitiesService } from './activities/escalation.activities';
+import { WorkOrderActivitiesService } from './activities/work-order.activities';
 import { installTemporalRuntime } from './temporal-runtime';
 import { workerConfig } from './worker.config';
 import { createComplaintWorker } from './worker.factory';
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
     calendar: app.get(CalendarActivitiesService),
     matters: app.get(MatterActivitiesService),
     escalations: app.get(EscalationActivitiesService),
+    workOrders: app.get(WorkOrderActivitiesService),
   });
   await ensureSchedules(app.get<DataSource>(DATA_SOURCE), config.temporalAddress, config.namespace, config.taskQueue);
   console.log(`worker: polling task queue "${config.taskQueue}" on ${config.temporalAddress}`);

@@ -5,6 +5,7 @@ import { ComplaintActivitiesService, complaintActivities } from './activities/co
 import { ReviewActivitiesService } from './activities/review.activities';
 import { MatterActivitiesService, matterActivities } from './activities/matter.activities';
 import { EscalationActivitiesService, escalationActivities } from './activities/escalation.activities';
+import { WorkOrderActivitiesService, workOrderActivities } from './activities/work-order.activities';
 
 // index.ts under ts-node, index.js in the built image: let the resolver pick.
 export const WORKFLOWS_PATH = require.resolve(path.join(__dirname, '..', '..', '..', 'workflows'));
@@ -19,6 +20,7 @@ export async function createComplaintWorker(opts: {
   calendar: CalendarActivitiesService;
   matters: MatterActivitiesService;
   escalations: EscalationActivitiesService;
+  workOrders: WorkOrderActivitiesService;
   workflowBundle?: WorkerOptions['workflowBundle'];
 }): Promise<Worker> {
   return Worker.create({
@@ -31,6 +33,7 @@ export async function createComplaintWorker(opts: {
       ...calendarActivities(opts.calendar),
       ...matterActivities(opts.matters),
       ...escalationActivities(opts.escalations),
+      ...workOrderActivities(opts.workOrders),
     },
     ...(opts.workflowBundle
       ? { workflowBundle: opts.workflowBundle }

@@ -7,6 +7,7 @@ import { ComplaintActivitiesService } from './activities/complaint.activities';
 import { ReviewActivitiesService } from './activities/review.activities';
 import { MatterActivitiesService } from './activities/matter.activities';
 import { EscalationActivitiesService } from './activities/escalation.activities';
+import { WorkOrderActivitiesService } from './activities/work-order.activities';
 import { workerConfig } from './worker.config';
 
 export const DATA_SOURCE = Symbol('DATA_SOURCE');
@@ -38,6 +39,11 @@ export const DATA_SOURCE = Symbol('DATA_SOURCE');
       inject: [DATA_SOURCE],
     },
     {
+      provide: WorkOrderActivitiesService,
+      useFactory: (ds: DataSource) => new WorkOrderActivitiesService(ds),
+      inject: [DATA_SOURCE],
+    },
+    {
       provide: CalendarActivitiesService,
       useFactory: (ds: DataSource) => new CalendarActivitiesService(ds),
       inject: [DATA_SOURCE],
@@ -48,6 +54,6 @@ export const DATA_SOURCE = Symbol('DATA_SOURCE');
       inject: [DATA_SOURCE],
     },
   ],
-  exports: [EscalationActivitiesService, ComplaintActivitiesService, ReviewActivitiesService, CalendarActivitiesService, MatterActivitiesService, DATA_SOURCE],
+  exports: [EscalationActivitiesService, ComplaintActivitiesService, ReviewActivitiesService, CalendarActivitiesService, MatterActivitiesService, WorkOrderActivitiesService, DATA_SOURCE],
 })
 export class WorkerModule {}

@@ -6,3 +6,4 @@ export * from './principal-grants.repository';
 export type { TenantSource } from './tenant-transaction';
 export { TENANT_SETTING, assertManagerTenant, inTenant, requireTenant, tenantTransaction } from './tenant-transaction';
 export * from './application-role';
+export * from './work-order.repository';

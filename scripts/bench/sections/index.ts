@@ -11,5 +11,6 @@ import { memorySection } from './memory';
 import { noisyNeighbourSection } from './noisy-neighbour';
 import { rlsCostSection } from './rls-cost';
 import { timersSection } from './timers';
+import { workOrdersSection } from './work-orders';
 
-export const SECTIONS: BenchSection[] = [calendarSection, intakeSection, listSection, rlsCostSection, limitsCostSection, timersSection, noisyNeighbourSection, liveUpdatesSection, matterSection, memorySection];
+export const SECTIONS: BenchSection[] = [calendarSection, intakeSection, listSection, rlsCostSection, limitsCostSection, timersSection, noisyNeighbourSection, liveUpdatesSection, matterSection, workOrdersSection, memorySection];

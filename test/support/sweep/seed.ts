@@ -26,6 +26,8 @@ export interface VictimUsers {
   h2: string;
   /** Contractor of B1 with nothing assigned. */
   contractor: string;
+  /** Contractor of B1 (PLUMBING) with the work order of the dispatched complaint. */
+  workContractor: string;
   b3Manager: string;
   c2Manager: string;
 }
@@ -52,6 +54,9 @@ export interface Victims {
     matterId: string;
     /** An escalation of the dispatched complaint addressed to B1's manager (written as its workflow would). */
     escalationId: string;
+    /** The work order of the dispatched complaint, issued to `workContractor`, and its workflow. */
+    workOrderId: string;
+    workOrderWorkflowId: string;
   };
   b: { tenantId: string; headOffice: string; companyId: string; branchId: string };
 }
@@ -104,6 +109,10 @@ export async function seedVictims(stack: Stack, temporal: Client): Promise<Victi
     contractor: await user(ho, named(`Victim Lift Contractor ${tag}`), { role: 'CONTRACTOR', branchId: b1 }),
     b3Manager: await user(ho, named(`Victim B3 Manager ${tag}`), { role: 'BRANCH_MANAGER', branchId: b3 }),
     c2Manager: await user(ho, named(`Victim C2 Manager ${tag}`), { role: 'COMPANY_MANAGER', companyId: c2 }),
+    workContractor: (await stack.ok(
+      `mutation($n: String!, $b: ID!) { createContractor(name: $n, trades: [PLUMBING], branchId: $b) { user { id } } }`,
+      { n: named(`Victim Plumbing Contractor ${tag}`), b: b1 }, ho,
+    )).createContractor.user.id,
   };
   const dispatcher = stack.token(users.b1Dispatcher, a.tenantId);
   const h1 = stack.token(users.h1, a.tenantId);
@@ -138,6 +147,12 @@ export async function seedVictims(stack: Stack, temporal: Client): Promise<Victi
   resolved.status = await act(h1, 'resolveComplaint', `id: "${resolved.id}", resolution: "Roof membrane patched ${tag}"`);
   const matterId: string = (await stack.ok(`mutation { linkSameMatter(id: "${inProgress.id}", otherId: "${resolved.id}") { matterId } }`, {}, dispatcher)).linkSameMatter.matterId;
 
+  // A work order of the dispatched complaint, with the plumbing contractor: the work-order operations aim at it.
+  const workOrder = (await stack.ok(
+    `mutation($c: ID!, $k: ID!, $d: String!) { issueWorkOrder(complaintId: $c, contractorId: $k, description: $d, requestId: "victim-work-order") { id } }`,
+    { c: dispatched.id, k: users.workContractor, d: `Victim work order ${tag}: replace the leaking pipe` }, dispatcher,
+  )).issueWorkOrder.id as string;
+
   // An escalation addressed to B1's manager: `myEscalations` shows it to them, `acknowledgeEscalation` aims at it.
   const escalationId = randomUUID();
   await stack.db.query(
@@ -163,7 +178,8 @@ export async function seedVictims(stack: Stack, temporal: Client): Promise<Victi
   await schedule.pause('security sweep: the review has run');
 
   return {
-    a: { tenantId: a.tenantId, tenantName, c1, c2, b1, b2, b3, names, users, complaints: { received, dispatched, inProgress, resolved }, matterId, escalationId },
+    a: { tenantId: a.tenantId, tenantName, c1, c2, b1, b2, b3, names, users, complaints: { received, dispatched, inProgress, resolved }, matterId, escalationId,
+      workOrderId: workOrder, workOrderWorkflowId: `work-order/${a.tenantId}/${workOrder}` },
     b: { tenantId: b.tenantId, headOffice: b.headOffice, companyId: bCompany, branchId: bBranch },
   };
 }

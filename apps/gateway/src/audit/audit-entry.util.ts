@@ -97,6 +97,8 @@ export function argumentSummary(args: Record<string, unknown>): { fields: string
 export function granteeOf(mutation: string, result: unknown): string | null {
   if (!isObject(result)) return null;
   if (mutation === 'createUser') return isUuid(result.id) ? result.id : null;
+  // A contractor is a user with a CONTRACTOR grant (the result is the Contractor: its user's id).
+  if (mutation === 'createContractor') return isUuid(result.userId) ? result.userId : null;
   if (mutation === 'createTenant' && isObject(result.headOffice)) return isUuid(result.headOffice.id) ? result.headOffice.id : null;
   return null;
 }

@@ -13,6 +13,9 @@ import { ComplaintEscalationsResolver, EscalationsResolver } from '../escalation
 import {
   BranchCalendarResolver, BranchResolver, CompanyResolver, TenantResolver, UserResolver,
 } from '../organisation/organisation.resolver';
+import {
+  ComplaintWorkOrdersResolver, ContractorScoreResolver, ContractorsResolver, WorkOrderAttemptResolver, WorkOrderEventResolver, WorkOrdersResolver,
+} from '../work-orders/work-orders.resolver';
 import '../common/enums.graphql';
 
 /** Every resolver class of the gateway: the code-first schema is generated from these. */
@@ -20,6 +23,7 @@ export const RESOLVERS = [
   HealthResolver, TenantResolver, CompanyResolver, BranchResolver, BranchCalendarResolver, UserResolver, ComplaintsResolver, SpecialReportResolver, PolicyResolver,
   CalendarResolver, ReportsResolver, AuditResolver, SubscriptionsResolver, MattersResolver, ComplaintMatterFieldsResolver,
   EscalationsResolver, ComplaintEscalationsResolver,
+  WorkOrdersResolver, WorkOrderAttemptResolver, WorkOrderEventResolver, ContractorScoreResolver, ContractorsResolver, ComplaintWorkOrdersResolver,
 ];
 
 /** Generates the gateway's schema from code, without databases or servers. */

@@ -355,7 +355,7 @@ class Step {
         const a = command.args;
         s.status = 'RESOLVED';
         s.resolvedAt = now;
-        this.emit('RESOLVED', a.actorId, { resolution: a.resolution, customerSigned: a.customerSigned });
+        this.emit('RESOLVED', a.actorId, { resolution: a.resolution, customerSigned: a.customerSigned, ...(a.workOrderOverrideReason ? { workOrderOverrideReason: a.workOrderOverrideReason } : {}) });
         // The customer hears the result, which answers the reply obligations too.
         for (const kind of deadlinesMetBy('RESOLVED')) this.meetDeadline(kind, a.actorId);
         const callbackRequired = this.ctx.policy.callback.requiredFor === 'ALL' || s.validity !== 'INVALID';

@@ -107,7 +107,12 @@ export interface ActionBase {
 export interface DispatchArgs extends ActionBase { assigneeId: string; note: string | null; assigneeIsContractor?: boolean }
 export interface FollowUpArgs extends ActionBase { note: string; customerInformed: boolean }
 export interface ValidityArgs extends ActionBase { validity: Validity; responsibility: Responsibility; reason: string }
-export interface ResolveArgs extends ActionBase { resolution: string; customerSigned: boolean | null }
+export interface ResolveArgs extends ActionBase {
+  resolution: string;
+  customerSigned: boolean | null;
+  /** Staff's reason to resolve a REPAIR complaint while one of its work orders is open or unsigned (recorded on RESOLVED). */
+  workOrderOverrideReason?: string | null;
+}
 export interface CallbackArgs extends ActionBase { method: CallbackMethod; satisfied: boolean; comment: string | null }
 export interface WithdrawArgs extends ActionBase { reason: string }
 export interface SpecialReportArgs extends ActionBase { whatHappened: string; rootCause: string; preventiveMeasures: string }

@@ -4,6 +4,8 @@ import {
   OrganisationAction, ROLE_RANK, RoleGrant, canAdminister, canBeAssigned, canBeHandedOver, canPerform, complaintPermissionRefusal, complaintScope, complaintView,
   grantRefusal, grantShapeIssues, inComplaintScope, organisationRefusal, organisationScope, reachedScopes, reachesBranch, reachesCompany,
   reachesWholeTenant, reviewWithinReach, seesBranch, seesCompany, viewShows,
+  WorkOrderRef, canTakeWorkOrders, contractorManagementRefusal, managesContractors, seesWorkOrder, workOrderActionRefusal,
+  workOrderComplaintView, workOrderView,
 } from './permission.util';
 
 // Two companies; company A has branches A1 and A2, company B has B1.
@@ -376,5 +378,71 @@ describe('reviewWithinReach', () => {
   it('leaves the whole tenant\'s review whole, and nothing for no reach', () => {
     expect(reviewWithinReach(review, 'ALL', new Set(review.complaintIds))).toEqual(review);
     expect(reviewWithinReach(review, new Set(), new Set())).toEqual({ openCount: 0, overdueCount: 0, byBranch: {}, complaintIds: [] });
+  });
+});
+
+describe('work orders', () => {
+  const otherContractor = actor('u-c2-a1', branch('CONTRACTOR', A1));
+  // A complaint of A1 dispatched to the handler; its order is with contractorA1.
+  const complaint: ComplaintVisibilityRef = { branchId: A1.id, companyId: A1.companyId, assigneeId: 'u-h-a1', firstContactOwnerId: 'u-d-a1', ownerId: null };
+  const order: WorkOrderRef = { branchId: A1.id, companyId: A1.companyId, contractorId: 'u-c-a1', complaint };
+  const othersOrder: WorkOrderRef = { ...order, contractorId: 'u-c2-a1' };
+
+  it('shows an order to staff who see its complaint, its handler, and its current contractor only', () => {
+    const sees = (who: Actor, o: WorkOrderRef = order): boolean => seesWorkOrder(who, o);
+    expect(sees(people.headOffice)).toBe(true);
+    expect(sees(people.managerA)).toBe(true);
+    expect(sees(people.branchManagerA1)).toBe(true);
+    expect(sees(people.dispatcherA1)).toBe(true);
+    expect(sees(people.handlerA1)).toBe(true);
+    expect(sees(people.contractorA1)).toBe(true);
+    expect(sees(people.contractorA1, othersOrder)).toBe(false);
+    expect(sees(otherContractor)).toBe(false);
+    expect(sees(people.dispatcherB1)).toBe(false);
+    expect(sees(people.platformAdmin)).toBe(false);
+    expect(sees(people.nobody)).toBe(false);
+    // A contractor the complaint itself was dispatched to still sees only the orders that are theirs.
+    const dispatchedToContractor = { ...othersOrder, complaint: { ...complaint, assigneeId: 'u-c-a1' } };
+    expect(sees(people.contractorA1, dispatchedToContractor)).toBe(false);
+  });
+
+  it('gives the current contractor the job view of the complaint, and staff the full one', () => {
+    expect(workOrderView(people.contractorA1, order)).toBe('CONTRACTOR');
+    expect(workOrderComplaintView(people.contractorA1, order)).toBe('JOB');
+    expect(workOrderView(people.dispatcherA1, order)).toBe('FULL');
+    expect(workOrderComplaintView(people.dispatcherA1, order)).toBe('FULL');
+    expect(workOrderComplaintView(otherContractor, order)).toBeNull();
+  });
+
+  it('lets staff (and the complaint\'s handler) take every action, the current contractor only theirs', () => {
+    for (const action of ['ISSUE', 'REASSIGN', 'CANCEL', 'RETURN_VISIT', 'CONTACT', 'ON_SITE', 'COMPLETE', 'SIGN'] as const) {
+      expect(workOrderActionRefusal(people.dispatcherA1, action, order)).toBeNull();
+      expect(workOrderActionRefusal(people.handlerA1, action, order)).toBeNull();
+      expect(workOrderActionRefusal(people.dispatcherB1, action, order)).not.toBeNull();
+      expect(workOrderActionRefusal(otherContractor, action, order)).not.toBeNull();
+    }
+    for (const action of ['CONTACT', 'ON_SITE', 'COMPLETE', 'SIGN'] as const) expect(workOrderActionRefusal(people.contractorA1, action, order)).toBeNull();
+    for (const action of ['ISSUE', 'REASSIGN', 'CANCEL', 'RETURN_VISIT'] as const) expect(workOrderActionRefusal(people.contractorA1, action, order)).not.toBeNull();
+    // A handler acts only on the complaints that are theirs.
+    const notTheirs = { ...order, complaint: { ...complaint, assigneeId: 'someone-else' } };
+    expect(workOrderActionRefusal(people.handlerA1, 'ISSUE', notTheirs)).not.toBeNull();
+  });
+
+  it('takes contractors of the branch only, and lets the head office, the company and the branch manage them', () => {
+    expect(canTakeWorkOrders(people.contractorA1, A1)).toBe(true);
+    expect(canTakeWorkOrders(people.contractorA1, A2)).toBe(false);
+    expect(canTakeWorkOrders(actor('u-c-co', company('CONTRACTOR', 'company-a')), A2)).toBe(true);
+    expect(canTakeWorkOrders(people.handlerA1, A1)).toBe(false);
+
+    expect(contractorManagementRefusal(people.headOffice, { branch: B1 })).toBeNull();
+    expect(contractorManagementRefusal(people.managerA, { branch: A2 })).toBeNull();
+    expect(contractorManagementRefusal(people.managerA, { companyId: 'company-a' })).toBeNull();
+    expect(contractorManagementRefusal(people.managerA, { branch: B1 })).not.toBeNull();
+    expect(contractorManagementRefusal(people.branchManagerA1, { branch: A1 })).toBeNull();
+    expect(contractorManagementRefusal(people.branchManagerA1, { branch: A2 })).not.toBeNull();
+    expect(contractorManagementRefusal(people.branchManagerA1, { companyId: 'company-a' })).not.toBeNull();
+    expect(contractorManagementRefusal(people.dispatcherA1, { branch: A1 })).not.toBeNull();
+    expect(managesContractors(people.dispatcherA1)).toBe(false);
+    expect(managesContractors(people.branchManagerA1)).toBe(true);
   });
 });

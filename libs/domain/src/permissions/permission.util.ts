@@ -474,3 +474,114 @@ export function grantRefusal(actor: Pick<Actor, 'roles'>, grant: GrantRequest, t
   const field = scope.kind === 'BRANCH' ? 'branchId' : scope.kind === 'COMPANY' ? 'companyId' : 'role';
   return { kind: 'AUTHORITY', field, reason: `you may grant ${grant.role} only within your own scope` };
 }
+
+// --- work orders (domain.md §6) ----------------------------------------------------------------
+
+/** What the work-order rules need of an order and its complaint. */
+export interface WorkOrderRef {
+  branchId: string;
+  companyId: string;
+  /** The current contractor (the attempt in progress). */
+  contractorId: string;
+  /** The order's complaint, as the complaint visibility rule needs it. */
+  complaint: ComplaintVisibilityRef;
+}
+
+/**
+ * Which work orders an actor sees: as the group's employees, the orders of the complaints they see
+ * (`complaintScope` of their employee grants: staff reach, or the complaint is theirs); as a
+ * contractor, only the orders where they are the current contractor (never through a complaint
+ * dispatched to them, nor another contractor's order of it).
+ */
+export interface WorkOrderScope {
+  /** The complaint scope of the actor's employee grants (a contractor grant reaches no complaint here). */
+  staff: ComplaintScope;
+  /** True when the actor holds a CONTRACTOR grant: orders where they are the current contractor. */
+  asContractor: boolean;
+}
+
+export function workOrderScope(actor: Pick<Actor, 'roles'>): WorkOrderScope {
+  const employee = { roles: actor.roles.filter((g) => EMPLOYEE_ROLES.includes(g.role)) };
+  return { staff: complaintScope(employee), asContractor: holdsRole(actor, ['CONTRACTOR']) };
+}
+
+/** True when the actor sees the work order (what a query of `workOrderScope` selects). */
+export function seesWorkOrder(actor: Actor, order: WorkOrderRef): boolean {
+  const scope = workOrderScope(actor);
+  if (scope.asContractor && order.contractorId === actor.userId) return true;
+  return inComplaintScope(scope.staff, actor.userId, order.complaint);
+}
+
+/**
+ * How much of a work order the actor sees: FULL (employees who see its complaint), or CONTRACTOR
+ * (its current contractor: the complaint's job view, their own attempts only, no timeline of staff notes).
+ */
+export type WorkOrderView = 'FULL' | 'CONTRACTOR';
+
+export function workOrderView(actor: Actor, order: WorkOrderRef): WorkOrderView | null {
+  const scope = workOrderScope(actor);
+  if (inComplaintScope(scope.staff, actor.userId, order.complaint)) return 'FULL';
+  return scope.asContractor && order.contractorId === actor.userId ? 'CONTRACTOR' : null;
+}
+
+/**
+ * The complaint of a work order as its viewer sees it: the complaint view the actor has anyway, or,
+ * for the order's current contractor, the job view (name, unit, phone; no timeline, no escalations).
+ */
+export function workOrderComplaintView(actor: Actor, order: WorkOrderRef): ComplaintView | null {
+  const view = workOrderView(actor, order);
+  if (view === null) return null;
+  if (view === 'CONTRACTOR') return 'JOB';
+  return complaintView(actor, order.complaint) ?? 'JOB';
+}
+
+/** Work-order actions: staff's (issue, reassign, cancel, return visit) and the contractor's (contact, on site, complete, sign). */
+export const WORK_ORDER_ACTIONS = ['ISSUE', 'REASSIGN', 'CANCEL', 'RETURN_VISIT', 'CONTACT', 'ON_SITE', 'COMPLETE', 'SIGN'] as const;
+export type WorkOrderAction = (typeof WORK_ORDER_ACTIONS)[number];
+
+/** Actions only staff take; the rest the current contractor takes too. */
+export const STAFF_WORK_ORDER_ACTIONS: readonly WorkOrderAction[] = ['ISSUE', 'REASSIGN', 'CANCEL', 'RETURN_VISIT'];
+
+/**
+ * True when the actor may act on work orders of the complaint as staff: staff of its branch
+ * (DISPATCHER, BRANCH_MANAGER, COMPANY_MANAGER, HEAD_OFFICE reaching it), or a HANDLER it is theirs
+ * (its assignee, or whoever follows it through).
+ */
+export function actsOnWorkOrdersOf(actor: Actor, complaint: ComplaintVisibilityRef): boolean {
+  if (isStaffOf(actor, complaint)) return true;
+  if (!holdsRole(actor, ['HANDLER'])) return false;
+  const mine = complaint.assigneeId === actor.userId || (complaint.ownerId ?? complaint.firstContactOwnerId) === actor.userId;
+  return mine && reachesBranch(actor, { id: complaint.branchId, companyId: complaint.companyId }, ['HANDLER']);
+}
+
+/** Null when the actor may take the action on the order (`ISSUE`: on its complaint), else the reason. */
+export function workOrderActionRefusal(actor: Actor, action: WorkOrderAction, order: Pick<WorkOrderRef, 'complaint'> & { contractorId: string | null }): string | null {
+  if (actsOnWorkOrdersOf(actor, order.complaint)) return null;
+  if (STAFF_WORK_ORDER_ACTIONS.includes(action)) return 'only staff of this branch (or the handler whose complaint it is) may do this';
+  const contractor = order.contractorId !== null && order.contractorId === actor.userId && holdsRole(actor, ['CONTRACTOR']);
+  return contractor ? null : 'only the work order\'s current contractor or staff of this branch may do this';
+}
+
+/** True when a user with these grants may take a work order of the branch: a CONTRACTOR grant reaching it. */
+export function canTakeWorkOrders(candidate: Pick<Actor, 'roles'>, branch: BranchRef): boolean {
+  return reachesBranch(candidate, branch, ['CONTRACTOR']);
+}
+
+/** Where contractors are managed: a branch, or a whole company. */
+export type ContractorTarget = { branch: BranchRef } | { companyId: string };
+
+/**
+ * Null when the actor may manage the contractors there (create one, set their trades), else the reason:
+ * HEAD_OFFICE anywhere; a COMPANY_MANAGER within their company; a BRANCH_MANAGER for their branch.
+ */
+export function contractorManagementRefusal(actor: Pick<Actor, 'roles'>, target: ContractorTarget): string | null {
+  const ok = 'branch' in target
+    ? reachesBranch(actor, target.branch, ['HEAD_OFFICE', 'COMPANY_MANAGER', 'BRANCH_MANAGER'])
+    : reachesCompany(actor, target.companyId, ['HEAD_OFFICE', 'COMPANY_MANAGER']);
+  return ok ? null : 'only the head office, the company manager or the branch manager manages its contractors';
+}
+
+/** True when the actor may manage contractors somewhere (the role, whatever the scope). */
+export function managesContractors(actor: Pick<Actor, 'roles'>): boolean {
+  return holdsRole(actor, ['HEAD_OFFICE', 'COMPANY_MANAGER', 'BRANCH_MANAGER']);
+}

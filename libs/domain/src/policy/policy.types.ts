@@ -1,4 +1,5 @@
 import { DeadlineKind } from '../enums';
+import type { WorkOrderPolicy } from '../work-order/work-order.types';
 
 /**
  * How one deadline's due time is computed from the moment its obligation starts (its anchor).
@@ -65,6 +66,8 @@ export interface Policy {
   callback: CallbackPolicy;
   /** Escalations that must be acknowledged; absent in policies stored before escalations (nothing escalates). */
   escalation?: EscalationPolicy;
+  /** Work orders to contractors; absent in policies stored before work orders (the preset's applies: workOrderPolicyOf). */
+  workOrders?: WorkOrderPolicy;
 }
 
 /** The levels an escalation climbs, lowest first (skip-level: 004 §3.2.2 A). */
@@ -124,4 +127,12 @@ export interface PolicyOverrides {
   callback?: Partial<CallbackPolicy>;
   /** Each trigger named here replaces the preset's whole rule for that trigger; null removes the trigger. */
   escalation?: { triggers?: Partial<Record<string, EscalationTriggerPolicy | null>> };
+  /** Any subset of the work-order fields; the two rules may be partial like a deadline kind's override. */
+  workOrders?: WorkOrderPolicyOverride;
 }
+
+/** The `workOrders` section of an override: its rules partial (DeadlineRuleOverride), the rest as is. */
+export type WorkOrderPolicyOverride = Partial<Omit<WorkOrderPolicy, 'repairOrderWithin' | 'completeWithin'>> & {
+  repairOrderWithin?: DeadlineRuleOverride;
+  completeWithin?: DeadlineRuleOverride;
+};

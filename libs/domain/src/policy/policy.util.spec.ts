@@ -4,7 +4,7 @@ import { POLICY_PRESETS } from './policy.types';
 import type { Policy } from './policy.types';
 import {
   POLICY_PRESET_DOCUMENTS, POLICY_ROOT_PATH, isPolicyPreset, mergePolicy, policyCoherenceIssues, presetPolicy,
-  resolvePolicy, validatePolicy, validatePolicyOverrides,
+  resolvePolicy, validatePolicy, validatePolicyOverrides, workOrderPolicyOf,
 } from './policy.util';
 
 const paths = (issues: { path: string }[]): string[] => issues.map((i) => i.path);
@@ -332,5 +332,72 @@ describe('bounds on policy durations', () => {
 
   it('every preset stays within the bounds', () => {
     for (const name of POLICY_PRESETS) expect(resolvePolicy(name, {}).issues).toEqual([]);
+  });
+});
+
+describe('work-order policy (workOrders section)', () => {
+  it('every preset carries the agreed work-order values', () => {
+    expect(presetPolicy('training').workOrders).toEqual({
+      repairOrderWithin: { after: 'PT20M', businessTime: true }, visitGrace: 'PT30M', completeWithin: { after: 'P1D', businessTime: true },
+      returnVisitAfter: 'P3D', autoReassign: true, maxAttempts: 3,
+    });
+    expect(presetPolicy('pm-branch').workOrders).toMatchObject({ autoReassign: false, visitGrace: 'PT30M', maxAttempts: 3 });
+    expect(presetPolicy('vanke-sh').workOrders).toEqual({
+      repairOrderWithin: { after: 'PT20M', businessTime: true }, visitGrace: 'PT1H', completeWithin: { after: 'P2D', businessTime: true },
+      returnVisitAfter: 'P3D', autoReassign: true, maxAttempts: 3,
+    });
+    for (const name of POLICY_PRESETS) expect(validatePolicy(presetPolicy(name))).toEqual([]);
+  });
+
+  it('a policy stored before work orders gets its preset\'s section, and a copy each time', () => {
+    const stored = presetPolicy('pm-branch');
+    delete stored.workOrders;
+    expect(validatePolicy(stored)).toEqual([]);
+    const w = workOrderPolicyOf(stored);
+    expect(w).toEqual(presetPolicy('pm-branch').workOrders);
+    w.repairOrderWithin.after = 'PT1M';
+    expect(workOrderPolicyOf(stored).repairOrderWithin.after).toBe('PT20M');
+    const own = presetPolicy('training');
+    own.workOrders!.maxAttempts = 5;
+    expect(workOrderPolicyOf(own).maxAttempts).toBe(5);
+  });
+
+  it('validates each field and names it by its path', () => {
+    const issues = validatePolicyOverrides({
+      workOrders: {
+        visitGrace: 'half an hour', maxAttempts: 11, autoReassign: 'yes', returnVisitAfter: 'P400D',
+        repairOrderWithin: { after: 'PT20M', businessTime: 'no' }, completeWithin: { after: 'P1Y', businessTime: true }, retries: 2,
+      },
+    }, presetPolicy('training'));
+    const paths = issues.map((i) => i.path).sort();
+    expect(paths).toEqual([
+      'workOrders.autoReassign', 'workOrders.completeWithin.after', 'workOrders.maxAttempts', 'workOrders.repairOrderWithin.businessTime', 'workOrders.retries',
+      'workOrders.returnVisitAfter', 'workOrders.visitGrace',
+    ].sort());
+    expect(validatePolicyOverrides({ workOrders: { maxAttempts: 0 } })[0]).toMatchObject({ path: 'workOrders.maxAttempts' });
+    expect(validatePolicyOverrides({ workOrders: { maxAttempts: 2.5 } })[0]).toMatchObject({ path: 'workOrders.maxAttempts' });
+    expect(validatePolicyOverrides({ workOrders: 'fast' })[0]).toMatchObject({ path: 'workOrders' });
+    // Bounds on the merged rule's real clock: P100D on business time is beyond 90 working days.
+    expect(validatePolicyOverrides({ workOrders: { completeWithin: { after: 'P100D' } } }, presetPolicy('training')))
+      .toEqual([expect.objectContaining({ path: 'workOrders.completeWithin.after' })]);
+    // A year on business time is refused on its clock.
+    expect(validatePolicyOverrides({ workOrders: { completeWithin: { after: 'P1Y', businessTime: true } } }, presetPolicy('training')))
+      .toEqual([expect.objectContaining({ path: 'workOrders.completeWithin.after' })]);
+    expect(validatePolicyOverrides({ workOrders: { maxAttempts: 10, visitGrace: 'PT0S', completeWithin: { after: 'PT4H' } } }, presetPolicy('training'))).toEqual([]);
+  });
+
+  it('merges a partial override over the preset (or over the preset\'s section for an old policy)', () => {
+    const merged = mergePolicy(presetPolicy('vanke-sh'), { workOrders: { maxAttempts: 5, completeWithin: { after: 'PT4H' } } });
+    expect(merged.workOrders).toEqual({
+      repairOrderWithin: { after: 'PT20M', businessTime: true }, visitGrace: 'PT1H', completeWithin: { after: 'PT4H', businessTime: true },
+      returnVisitAfter: 'P3D', autoReassign: true, maxAttempts: 5,
+    });
+    const old = presetPolicy('pm-branch');
+    delete old.workOrders;
+    expect(mergePolicy(old, { workOrders: { autoReassign: true } }).workOrders).toMatchObject({ autoReassign: true, visitGrace: 'PT30M' });
+    expect(mergePolicy(old, {}).workOrders).toBeUndefined();
+    const r = resolvePolicy('training', { workOrders: { visitGrace: 'PT10S' } });
+    expect(r.issues).toEqual([]);
+    expect(r.policy.workOrders?.visitGrace).toBe('PT10S');
   });
 });

@@ -6,6 +6,7 @@ import {
 } from './policy-duration.util';
 import { POLICY_PRESETS } from './policy.types';
 import { ESCALATION_LEVELS } from './policy.types';
+import type { WorkOrderPolicy } from '../work-order/work-order.types';
 import type {
   CallbackPolicy, DeadlineRule, EscalationPolicy, EscalationTriggerPolicy, Policy, PolicyIssue, PolicyOverrides, PolicyPresetName,
   SeverityThresholds,
@@ -38,9 +39,10 @@ export const MAX_SEVERITY_LOSS_YUAN = 1_000_000_000;
 
 const DEADLINE_RULES = ['OFF_HOURS_AFTER_START', 'SAME_DAY', 'END_OF_DAY', 'CUSTOMER_DEADLINE_IF_EARLIER'] as const;
 const CALLBACK_REQUIRED_FOR = ['ALL', 'VALID'] as const;
-const OVERRIDABLE_SECTIONS = ['deadlines', 'severity', 'callback', 'escalation'] as const;
-// Optional in a complete document: policies stored before escalations have none (nothing escalates).
-const OPTIONAL_SECTIONS: readonly string[] = ['escalation'];
+const OVERRIDABLE_SECTIONS = ['deadlines', 'severity', 'callback', 'escalation', 'workOrders'] as const;
+// Optional in a complete document: policies stored before escalations have none (nothing escalates);
+// policies stored before work orders have none (the preset's applies, see workOrderPolicyOf).
+const OPTIONAL_SECTIONS: readonly string[] = ['escalation', 'workOrders'];
 // Rules whose due time comes from the working day itself, so a zero `after` is meaningful.
 const DAY_RULES: ReadonlyArray<DeadlineRule['rule']> = ['SAME_DAY', 'END_OF_DAY'];
 
@@ -72,7 +74,22 @@ function copyPolicy(p: Policy): Policy {
   for (const kind of DEADLINE_KINDS) deadlines[kind] = { ...p.deadlines[kind] };
   const copy: Policy = { preset: p.preset, deadlines, severity: { ...p.severity }, callback: { ...p.callback } };
   if (p.escalation) copy.escalation = copyEscalation(p.escalation);
+  if (p.workOrders) copy.workOrders = copyWorkOrders(p.workOrders);
   return copy;
+}
+
+function copyWorkOrders(w: WorkOrderPolicy): WorkOrderPolicy {
+  return { ...w, repairOrderWithin: { ...w.repairOrderWithin }, completeWithin: { ...w.completeWithin } };
+}
+
+/**
+ * The work-order section of a policy (a fresh copy): its own, or — for a policy stored before work
+ * orders existed — its preset's (training's when even the preset name is unknown).
+ */
+export function workOrderPolicyOf(policy: Pick<Policy, 'preset' | 'workOrders'>): WorkOrderPolicy {
+  if (policy.workOrders) return copyWorkOrders(policy.workOrders);
+  const preset = isPolicyPreset(policy.preset) ? policy.preset : 'training';
+  return copyWorkOrders(POLICY_PRESET_DOCUMENTS[preset].workOrders as WorkOrderPolicy);
 }
 
 function copyEscalation(e: EscalationPolicy): EscalationPolicy {
@@ -181,6 +198,48 @@ const SEVERITY_FIELDS: Record<keyof SeverityThresholds, FieldSpec> = {
 const CALLBACK_FIELDS: Record<keyof CallbackPolicy, FieldSpec> = {
   requiredFor: { required: true, check: oneOf(CALLBACK_REQUIRED_FOR) },
 };
+
+/** The most attempts (contractors' turns) a work order may take. */
+export const MAX_WORK_ORDER_ATTEMPTS = 10;
+
+const attempts: Check = (v) =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_WORK_ORDER_ATTEMPTS
+    ? null
+    : `must be a whole number of attempts from 1 to ${MAX_WORK_ORDER_ATTEMPTS} (got ${describe(v)})`;
+
+// Calendar-time durations of the work-order section, bounded like a calendar-time deadline.
+const calendarDuration: Check = (v) => {
+  const parts = parsePolicyDuration(v);
+  if (!parts) return duration(v);
+  const problem = deadlineDurationProblem(parts, false);
+  return problem ? `${problem} (got ${describe(v)})` : null;
+};
+
+const WORK_ORDER_FIELDS: Record<keyof WorkOrderPolicy, FieldSpec> = {
+  // The two rules are checked field by field below (checkWorkOrders).
+  repairOrderWithin: { required: true, check: () => null },
+  visitGrace: { required: true, check: calendarDuration },
+  completeWithin: { required: true, check: () => null },
+  returnVisitAfter: { required: true, check: calendarDuration },
+  autoReassign: { required: true, check: bool },
+  maxAttempts: { required: true, check: attempts },
+};
+const WORK_ORDER_RULES = ['repairOrderWithin', 'completeWithin'] as const;
+
+function checkWorkOrders(value: unknown, mode: Mode, issues: PolicyIssue[]): void {
+  checkFields(value, 'workOrders', WORK_ORDER_FIELDS as Record<string, FieldSpec>, mode, issues);
+  if (!isPlainObject(value)) return;
+  for (const key of WORK_ORDER_RULES) {
+    const rule = value[key];
+    if (rule === undefined) continue;
+    const path = `workOrders.${key}`;
+    const before = issues.length;
+    checkFields(rule, path, DEADLINE_FIELDS, mode, issues);
+    // As a deadline kind's override: bounded here on the clock it names (calendar time when it names none),
+    // and again on its real clock in the merged policy's coherence check.
+    if (issues.length === before && isPlainObject(rule)) issues.push(...deadlineBoundIssues(rule, path, rule.businessTime === true));
+  }
+}
 
 type Mode = 'override' | 'document';
 
@@ -372,6 +431,7 @@ function checkShape(doc: unknown, mode: Mode): PolicyIssue[] {
     if (key === 'deadlines') checkDeadlines(v, mode, issues);
     else if (key === 'severity') checkFields(v, 'severity', SEVERITY_FIELDS, mode, issues);
     else if (key === 'escalation') checkEscalation(v, mode, issues);
+    else if (key === 'workOrders') checkWorkOrders(v, mode, issues);
     else checkFields(v, 'callback', CALLBACK_FIELDS, mode, issues);
   }
   if (mode === 'document') {
@@ -394,9 +454,9 @@ function checkShape(doc: unknown, mode: Mode): PolicyIssue[] {
  */
 export function policyCoherenceIssues(policy: Policy): PolicyIssue[] {
   const issues: PolicyIssue[] = [];
-  for (const kind of DEADLINE_KINDS) {
-    const rule = policy.deadlines[kind];
-    const path = `deadlines.${kind}`;
+  const rules: [DeadlineRule, string][] = DEADLINE_KINDS.map((kind) => [policy.deadlines[kind], `deadlines.${kind}`]);
+  if (policy.workOrders) for (const key of WORK_ORDER_RULES) rules.push([policy.workOrders[key], `workOrders.${key}`]);
+  for (const [rule, path] of rules) {
     if (rule.rule === 'OFF_HOURS_AFTER_START' && rule.offHoursAfter === undefined) {
       issues.push({ path: `${path}.offHoursAfter`, message: 'is required when rule is OFF_HOURS_AFTER_START' });
     }
@@ -501,6 +561,18 @@ export function mergePolicy(base: Policy, overrides: PolicyOverrides): Policy {
       else if (isPlainObject(rule)) triggers[name] = rule as unknown as EscalationTriggerPolicy;
     }
     merged.escalation = copyEscalation({ triggers });
+  }
+  const workOrders = section('workOrders');
+  if (Object.keys(workOrders).length > 0) {
+    // A policy stored before work orders starts from its preset's section.
+    const w = workOrderPolicyOf(base);
+    for (const key of Object.keys(WORK_ORDER_FIELDS) as Array<keyof WorkOrderPolicy>) {
+      const v = workOrders[key];
+      if (v === undefined) continue;
+      if (key === 'repairOrderWithin' || key === 'completeWithin') w[key] = mergeDeadline(w[key], v);
+      else (w as unknown as Record<string, unknown>)[key] = v;
+    }
+    merged.workOrders = w;
   }
   return merged;
 }

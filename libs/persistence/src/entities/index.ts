@@ -11,6 +11,10 @@ import { WeeklyReviewEntity } from './weekly-review.entity';
 import { AuditLogEntity } from './audit-log.entity';
 import { MatterComplaintEntity, MatterEntity } from './matter.entity';
 import { EscalationEntity } from './escalation.entity';
+import { ContractorTradeEntity } from './contractor-trade.entity';
+import {
+  WorkOrderAttemptEntity, WorkOrderEntity, WorkOrderEventEntity, WorkOrderSignatureEntity,
+} from './work-order.entity';
 
 export {
   BranchEntity, CompanyEntity, ComplaintEventEntity, ComplaintEntity, PolicyVersionEntity, ReferenceCounterEntity,
@@ -19,9 +23,11 @@ export {
 export { AuditLogEntity };
 export { EscalationEntity };
 export { MatterEntity, MatterComplaintEntity };
+export { ContractorTradeEntity, WorkOrderEntity, WorkOrderAttemptEntity, WorkOrderEventEntity, WorkOrderSignatureEntity };
 export type { StoredDeadline, StoredSpecialReport } from './complaint.entity';
 
 export const ENTITIES = [
   TenantEntity, PolicyVersionEntity, CompanyEntity, BranchEntity, UserEntity, RoleAssignmentEntity, ComplaintEntity,
   ComplaintEventEntity, ReferenceCounterEntity, WeeklyReviewEntity, AuditLogEntity, MatterEntity, MatterComplaintEntity, EscalationEntity,
+  ContractorTradeEntity, WorkOrderEntity, WorkOrderAttemptEntity, WorkOrderEventEntity, WorkOrderSignatureEntity,
 ];

@@ -132,6 +132,11 @@ export class ValidityArgsInput extends ActionIdArgs {
 export class ResolveArgsInput extends ActionIdArgs {
   @Field() @FreeText({ max: 5000 }) resolution!: string;
   @Field(() => Boolean, { nullable: true }) @IsOptional() @IsBoolean() customerSigned?: boolean | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'a REPAIR complaint with an open or unsigned work order resolves only with this reason (≤ 500 characters; on the RESOLVED event)',
+  })
+  @IsOptional() @FreeText({ max: 500 }) workOrderOverrideReason?: string | null;
 }
 
 @ArgsType()

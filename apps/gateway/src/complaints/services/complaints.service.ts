@@ -4,11 +4,12 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { DataSource, SelectQueryBuilder } from 'typeorm';
 import { isTerminal } from '../../../../../libs/domain/src/lifecycle/lifecycle.util';
 import {
-  ComplaintPermissionAction, JobWithheldField, canBeAssigned, complaintPermissionRefusal, complaintView, reachesBranch, viewShows,
+  ComplaintPermissionAction, ComplaintView, JobWithheldField, canBeAssigned, complaintPermissionRefusal, complaintView, reachesBranch, viewShows,
   canBeHandedOver,
 } from '../../../../../libs/domain/src/permissions/permission.util';
 import { ComplaintEntity, ComplaintEventEntity, StoredDeadline } from '../../../../../libs/persistence/src/entities';
 import { withTenantLock } from '../../../../../libs/persistence/src/advisory-lock';
+import { blockingWorkOrders } from '../../../../../libs/persistence/src/work-order.repository';
 import { TenantScopedRepository } from '../../../../../libs/persistence/src/tenant-scoped.repository';
 import type { ActionBase, ActionResult, ComplaintWorkflowInput } from '../../../../../workflows/shared/complaint.types';
 import {
@@ -292,8 +293,25 @@ export class ComplaintsService {
     return this.act(p, a.id, 'DETERMINE_VALIDITY', validityUpdate, { validity: a.validity, responsibility: a.responsibility, reason: a.reason }, a.requestId);
   }
 
-  resolve(p: Principal, a: ResolveArgsInput): Promise<ComplaintEntity> {
-    return this.act(p, a.id, 'RESOLVE', resolveUpdate, { resolution: a.resolution, customerSigned: a.customerSigned ?? null }, a.requestId);
+  /**
+   * A REPAIR complaint is not resolved while one of its work orders is open or completed but unsigned,
+   * unless staff give `workOrderOverrideReason` (recorded on the RESOLVED event).
+   */
+  async resolve(p: Principal, a: ResolveArgsInput): Promise<ComplaintEntity> {
+    const c = await this.staffReach(p, a.id, 'RESOLVE');
+    const override = a.workOrderOverrideReason ?? null;
+    if (c.kind === 'REPAIR' && !override) {
+      const blocking = await blockingWorkOrders(this.ds, c.tenantId, c.id);
+      if (blocking.length) {
+        const list = blocking.map((w) => `${w.id} (${w.trade}, ${w.status === 'COMPLETED' ? 'completed, not signed by the customer' : w.status})`).join('; ');
+        throw new InvalidTransitionError(
+          `the repair cannot be resolved while its work orders are open or unsigned: ${list}; finish them, or give workOrderOverrideReason`,
+        );
+      }
+    }
+    return this.act(p, c, 'RESOLVE', resolveUpdate, {
+      resolution: a.resolution, customerSigned: a.customerSigned ?? null, ...(override ? { workOrderOverrideReason: override } : {}),
+    }, a.requestId);
   }
 
   callback(p: Principal, a: CallbackArgsInput): Promise<ComplaintEntity> {
@@ -425,8 +443,9 @@ export function toDeadlineDto(d: StoredDeadline): DeadlineDto {
  * The complaint as the caller may see it: whole (FULL), or what an outside firm's job needs (JOB:
  * the fields of `JOB_VIEW_WITHHELD` empty; the timeline resolver reads `view`).
  */
-export function toDto(c: ComplaintEntity, p: Principal): ComplaintDto {
-  const view = complaintView(p, c);
+export function toDto(c: ComplaintEntity, p: Principal, granted?: ComplaintView): ComplaintDto {
+  // `granted`: a view the caller holds through something else (a work order's contractor: the job view).
+  const view = granted ?? complaintView(p, c);
   // Rows come from `visible`, which selects exactly what has a view: this only guards a new caller.
   if (!view) throw new NotFoundError('complaint');
   const shows = (field: JobWithheldField): boolean => viewShows(view, field);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'crypto';
 import DataLoader from 'dataloader';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { defaultBranchCalendar } from '../../../../../libs/domain/src/calendar/china-holidays.util';
 import { isValidTimeZone } from '../../../../../libs/domain/src/calendar/zoned-time.util';
 import {
@@ -106,7 +106,7 @@ export class OrganisationService {
    * outside their reach); and the caller must hold a granting role that ranks at least as high and
    * whose scope contains it (FORBIDDEN naming the field): nobody grants a role wider than their own.
    */
-  async createUser(p: Principal, args: CreateUserArgs): Promise<UserEntity> {
+  async createUser(p: Principal, args: CreateUserArgs, andThen?: (m: EntityManager, user: UserEntity) => Promise<void>): Promise<UserEntity> {
     const tenantId = tenantOf(p);
     const requested: GrantRequest[] = args.roles.map((r) => ({ role: r.role, companyId: r.companyId ?? null, branchId: r.branchId ?? null, position: r.position ?? null }));
     const shape = requested.flatMap((g, i) => grantShapeIssues(g).map((x) => ({ field: `roles.${i}.${x.field}`, message: x.reason })));
@@ -136,6 +136,8 @@ export class OrganisationService {
       const user = await this.users.withManager(m).insert(tenantId, { id: randomUUID(), name: args.name, createdAt: new Date() });
       const roles = this.roles.withManager(m);
       for (const g of grants) await roles.insert(tenantId, { id: randomUUID(), userId: user.id, ...g });
+      // What else belongs to the new user (a contractor's trades), in the same transaction.
+      if (andThen) await andThen(m, user);
       return user;
     });
   }
