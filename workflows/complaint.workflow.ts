@@ -1,7 +1,7 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import {
   ActivityFailure, ApplicationFailure, allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities, proxyLocalActivities,
-  currentUpdateInfo, setHandler, workflowInfo, getExternalWorkflowHandle,
+  setHandler, workflowInfo, getExternalWorkflowHandle,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, WorkflowIdReusePolicy, startChild } from '@temporalio/workflow';
@@ -23,7 +23,7 @@ import { facilityRestoredUpdate, reclassifyUpdate, severityRuleSignal, updateFac
 import type { ComplaintActivities } from './shared/complaint.activities.types';
 import {
   ActionBase, ActionResult, CallbackArgs, ComplaintState, ComplaintWorkflowInput, DATA_REJECTED, DispatchArgs,
-  FollowUpArgs, INVALID_TRANSITION, MAX_APPLIED_ACTIONS, PROJECTION_FAILED, RETRY_KEY_UPDATE_PREFIX, REGISTRATION_FAILED, ResolveArgs, SpecialReportArgs,
+  FollowUpArgs, INVALID_TRANSITION, PROJECTION_FAILED, REGISTRATION_FAILED, ResolveArgs, SpecialReportArgs,
   TENANT_MISMATCH, TenantStamped, TimelineEventRecord, ValidityArgs, WithdrawArgs, MergeArgs, HandOverArgs,
 } from './shared/complaint.types';
 import { complaintWorkflowId } from './shared/ids';
@@ -32,6 +32,7 @@ import {
   specialReportUpdate, stateQuery, validityUpdate, withdrawUpdate, mergeUpdate, handOverUpdate, mergeReceivedSignal,
 } from './shared/updates';
 import { createExclusive } from './shared/exclusive';
+import { appliedActions } from './shared/applied-actions';
 import { workOrderReturnVisitSignal } from './shared/work-order';
 
 const acts = proxyActivities<ComplaintActivities>({
@@ -197,20 +198,10 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     if (refusal) throw ApplicationFailure.nonRetryable(refusal.message, INVALID_TRANSITION);
   };
   // --- exactly-once actions ---------------------------------------------------------------------
-  // Retry keys (Update ids derived from the client's requestId) of applied actions, oldest first.
-  const applied = new Map<string, ActionResult>((input.appliedActions ?? []).map((a) => [a.updateId, a.result]));
-  const retryKey = (): string | null => {
-    const id = currentUpdateInfo()?.id;
-    return id !== undefined && id.startsWith(RETRY_KEY_UPDATE_PREFIX) ? id : null;
-  };
-  const remember = (key: string, result: ActionResult): void => {
-    applied.set(key, result);
-    // Bounded: a complaint remembers its latest keys only.
-    for (const oldest of applied.keys()) {
-      if (applied.size <= MAX_APPLIED_ACTIONS) break;
-      applied.delete(oldest);
-    }
-  };
+  // Retry keys (Update ids derived from the client's requestId) of applied actions, oldest first, bounded.
+  const applied = appliedActions<ActionResult>(input.appliedActions);
+  const { retryKey } = applied;
+  const remember = applied.remember;
 
   const act = <A extends ActionBase>(action: ComplaintAction, command: (args: A) => StaffCommand) => async (args: A): Promise<ActionResult> =>
     exclusive(async () => {
@@ -454,7 +445,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
       await condition(allHandlersFinished);
       if (escalating) await condition(() => escalationsStarting === 0);
       await continueAsNew<typeof complaintWorkflow>({
-        ...input, state, appliedActions: [...applied].map(([updateId, result]) => ({ updateId, result })),
+        ...input, state, appliedActions: applied.entries(),
         ...(escalating ? { raisedEscalations: [...raisedEscalations] } : {}),
       });
     }

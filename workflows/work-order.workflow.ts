@@ -1,6 +1,6 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import {
-  ActivityFailure, ApplicationFailure, allHandlersFinished, condition, continueAsNew, currentUpdateInfo, getExternalWorkflowHandle, log,
+  ActivityFailure, ApplicationFailure, allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log,
   proxyActivities, proxyLocalActivities, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 // Relative imports only: path aliases do not resolve inside the workflow bundle.
@@ -9,8 +9,9 @@ import { WorkOrderActionType, isWorkOrderFinished, reduceWorkOrder, workOrderAct
 import type {
   WorkOrderCommand, WorkOrderEffect, WorkOrderEvent, WorkOrderReduceResult, WorkOrderRefusal, WorkOrderState,
 } from '../libs/domain/src/work-order/work-order.types';
-import { DATA_REJECTED, MAX_APPLIED_ACTIONS, PROJECTION_FAILED, RETRY_KEY_UPDATE_PREFIX, TENANT_MISMATCH } from './shared/complaint.types';
+import { DATA_REJECTED, PROJECTION_FAILED, TENANT_MISMATCH } from './shared/complaint.types';
 import { createExclusive } from './shared/exclusive';
+import { appliedActions } from './shared/applied-actions';
 import { complaintWorkflowId } from './shared/ids';
 import {
   CancelArgs, CompleteArgs, ContactArgs, ReassignArgs, ReturnVisitArgs, SignArgs, WORK_ORDER_REFUSED, WorkOrderActionBase,
@@ -177,18 +178,8 @@ export async function workOrderWorkflow(input: WorkOrderWorkflowInput): Promise<
 
   // --- exactly-once actions ---------------------------------------------------------------------
   // Retry keys (Update ids derived from the caller's requestId) of applied actions, oldest first; bounded.
-  const applied = new Map<string, WorkOrderActionResult>((input.appliedActions ?? []).map((a) => [a.updateId, a.result]));
-  const retryKey = (): string | null => {
-    const id = currentUpdateInfo()?.id;
-    return id !== undefined && id.startsWith(RETRY_KEY_UPDATE_PREFIX) ? id : null;
-  };
-  const remember = (key: string, r: WorkOrderActionResult): void => {
-    applied.set(key, r);
-    for (const oldest of applied.keys()) {
-      if (applied.size <= MAX_APPLIED_ACTIONS) break;
-      applied.delete(oldest);
-    }
-  };
+  const applied = appliedActions<WorkOrderActionResult>(input.appliedActions);
+  const { retryKey, remember } = applied;
 
   function onAction<A extends WorkOrderActionBase>(
     def: UpdateDefinition<WorkOrderActionResult, [A]>, type: WorkOrderActionType, command: (args: A) => WorkOrderCommand,
@@ -279,7 +270,7 @@ export async function workOrderWorkflow(input: WorkOrderWorkflowInput): Promise<
       await condition(allHandlersFinished);
       if (!finished) {
         await continueAsNew<typeof workOrderWorkflow>({
-          ...input, state, appliedActions: [...applied].map(([updateId, r]) => ({ updateId, result: r })),
+          ...input, state, appliedActions: applied.entries(),
         });
       }
     }
