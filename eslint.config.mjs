@@ -14,7 +14,8 @@ const NODE_BUILTINS = [
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', '.data/**', 'coverage/**', 'eslint-rules/fixtures/**', '**/*.js', '**/*.mjs'] },
   {
-    files: ['**/*.ts'],
+    // apps/console (the browser app, .tsx) is type-checked with its own tsconfig.json, found by the project service.
+    files: ['**/*.ts', 'apps/console/**/*.tsx'],
     languageOptions: {
       parser: tseslint.parser,
       parserOptions: { projectService: { allowDefaultProject: ['eslint-rules/*.spec.ts', 'jest.config.ts'] }, tsconfigRootDir: import.meta.dirname },

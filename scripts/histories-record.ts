@@ -6,6 +6,8 @@
 //   HISTORIES_DIR      where to write (default test/replay/<today, YYYY-MM-DD>); must not hold histories yet
 //   TEMPORAL_ADDRESS   an existing Temporal server (else a dev server is started from the Temporal CLI)
 //   DATABASE_URL       an existing PostgreSQL (else the embedded one under .data/histories-postgres)
+//   HISTORIES_SCENARIOS  only these scenarios (comma-separated names, e.g. daily-report): a new workflow's
+//                      histories without re-recording the whole corpus
 //
 // Never overwrites: a folder that already holds histories is refused, and every file is created
 // with O_EXCL. Deadlines run on second-scale calendar durations, so breaches happen for real.
@@ -20,7 +22,7 @@ import type { Policy } from '../libs/domain/src/policy/policy.types';
 import { ensurePostgres } from './infra/postgres';
 import { resolveTemporal } from './infra/temporal-cli';
 import { startTemporalDevServer } from './infra/temporal-server';
-import { complaintWorkflowId, escalationWorkflowId, workOrderWorkflowId } from '../workflows/shared/ids';
+import { complaintWorkflowId, dailyReportWorkflowId, escalationWorkflowId, workOrderWorkflowId } from '../workflows/shared/ids';
 import { workOrderPolicyOf } from '../libs/domain/src/policy/policy.util';
 import type { WorkOrderPolicy } from '../libs/domain/src/work-order/work-order.types';
 import {
@@ -167,7 +169,9 @@ async function main(): Promise<void> {
     const statusIs = async (g: Group, id: string, status: string): Promise<void> => {
       await eventually(async () => ((await get(g, id)).status === status ? true : undefined), 60_000, 250);
     };
+    const only = (process.env.HISTORIES_SCENARIOS ?? '').split(',').map((x) => x.trim()).filter(Boolean);
     const scenario = async (name: string, run: () => Promise<void>): Promise<void> => {
+      if (only.length > 0 && !only.includes(name)) return;
       const t0 = Date.now();
       await run();
       say(`scenario ${name} done (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
@@ -648,6 +652,34 @@ async function main(): Promise<void> {
         workflowId, taskQueue: stack.taskQueue, args: [{ tenantId: met.tenantId, timezone: 'Asia/Shanghai' }], typedSearchAttributes: tenantSearchAttributes(met.tenantId),
       });
       keep('weekly-review', workflowId);
+    });
+
+    // --- daily report (issue 12): started directly with the client, as the branch's schedule starts it ------------
+    await scenario('daily-report', async () => {
+      // Two seconds to read it (the breach group keeps its two-second deadlines: setPolicy replaces the overrides).
+      await stack.ok(SET_POLICY, { o: { deadlines: deadlines(SHORT), reports: { readWithin: 'PT2S' } } }, breach.tokens.headOffice);
+      const args = { tenantId: breach.tenantId, branchId: breach.branchId, timezone: 'Asia/Shanghai' };
+      const start = (workflowId: string, date?: string) => client.workflow.start('dailyReportWorkflow', {
+        workflowId, taskQueue: stack.taskQueue, args: [{ ...args, ...(date ? { date } : {}) }], typedSearchAttributes: tenantSearchAttributes(breach.tenantId),
+      });
+      // A past date (not yesterday): the scheduled run below builds yesterday's report afresh.
+      const date = '2026-11-20';
+      const first = await start(dailyReportWorkflowId(breach.tenantId, breach.branchId, date), date);
+      // The handler reads it in time; the dispatcher and the branch manager are reminded.
+      await eventually(async () => {
+        const r = await stack.gql(`mutation($d: String!, $b: ID!) { markDailyReportRead(date: $d, branchId: $b) { readAt } }`, { d: date, b: breach.branchId }, breach.tokens.handler);
+        return r.errors ? undefined : true;
+      }, 30_000, 100);
+      await first.result();
+      keep('daily-report', first.workflowId);
+      // The same date again (a re-run): finds it built and already reminded.
+      const again = await start(`${dailyReportWorkflowId(breach.tenantId, breach.branchId)}-again`, date);
+      await again.result();
+      keep('daily-report-same-date', again.workflowId);
+      // As the schedule starts it: no date (yesterday in the branch's zone), the run's time appended to the id.
+      const scheduled = await start(`${dailyReportWorkflowId(breach.tenantId, breach.branchId)}-${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`);
+      await scheduled.result();
+      keep('daily-report-scheduled', scheduled.workflowId);
     });
 
     // --- export ---------------------------------------------------------------------------------------------

@@ -56,6 +56,11 @@ async function start(sup: Supervisor, say: Say): Promise<void> {
   const appDatabaseUrl = await ensureApplicationLogin(databaseUrl);
   sup.checkpoint();
 
+  // The head-office console (served by the gateway at /console): built when missing or older than its sources.
+  const { ensureConsoleBuilt } = await import('./console-build');
+  if (!(await ensureConsoleBuilt(say))) say('console build is up to date (dist/console)');
+  sup.checkpoint();
+
   const gatewayPort = await choosePort(config.ports.gateway, 'GraphQL gateway', say);
   const env = startServiceEnv({ databaseUrl: appDatabaseUrl, temporalAddress: temporal.address, namespace: temporal.namespace, jwtSecret: secret.secret, port: gatewayPort });
   say('starting the worker and the gateway…');

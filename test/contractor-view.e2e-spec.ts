@@ -127,7 +127,8 @@ describe('a contractor sees only their own work orders', () => {
       const list = isListType(getNullableType(type));
       if (namesRecord(name, type) && !list) return ids(operation, name);
       if (list || (named.name !== 'String' && !isEnumType(named))) return GENERATE;
-      if (name === 'period' || name === 'quarter') return `${new Date().getUTCFullYear()}`;
+      if (name === 'period') return `${new Date().getUTCFullYear()}`;
+      if (name === 'quarter') return `${new Date().getUTCFullYear()}-Q${Math.floor(new Date().getUTCMonth() / 3) + 1}`;
       if (name === 'date') return new Date().toISOString().slice(0, 10);
       if (name === 'month') return new Date().toISOString().slice(0, 7);
       if (name === 'requestId') return `cv-${operation}-${randomBytes(3).toString('hex')}`;

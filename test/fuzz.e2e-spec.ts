@@ -71,6 +71,9 @@ function knownValues(e: Entities): KnownValue {
       // A real 1×1 PNG: the signature image's bytes are checked against its declared type.
       'completeWorkOrder:signatureImage': { contentType: 'image/png', base64: SIGNATURE_PNG },
       'recordCustomerSignature:signatureImage': { contentType: 'image/png', base64: SIGNATURE_PNG },
+      // A real day ("YYYY-MM-DD", yesterday in Shanghai) and a real branch: the daily report read receipt.
+      'markDailyReportRead:date': new Date(Date.now() + 8 * 3600_000 - 86_400_000).toISOString().slice(0, 10),
+      'markDailyReportRead:branchId': e.branchId,
       'setBranchCalendar:branchId': e.quietBranchId,
       'setBranchCalendar:calendar.timezone': 'Asia/Shanghai',
       'setBranchCalendar:calendar.workingHours': [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '18:00' })),

@@ -5,3 +5,4 @@ export { calendarPropagationWorkflow } from './calendar-propagation.workflow';
 export { matterWorkflow } from './matter.workflow';
 export { escalationWorkflow } from './escalation.workflow';
 export { workOrderWorkflow } from './work-order.workflow';
+export { dailyReportWorkflow } from './daily-report.workflow';

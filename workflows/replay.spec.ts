@@ -239,7 +239,7 @@ describe('replay corpus (test/replay/**)', () => {
     expect({
       updates: declared('update').filter((u) => !updatesSeen.has(u)),
       signals: declared('signal').filter((s) => !signalsSeen.has(s)),
-      workflowTypes: ['complaintWorkflow', 'calendarPropagationWorkflow', 'weeklyReviewWorkflow', 'matterWorkflow', 'workOrderWorkflow'].filter((t) => !typesSeen.has(t)),
+      workflowTypes: ['complaintWorkflow', 'calendarPropagationWorkflow', 'weeklyReviewWorkflow', 'matterWorkflow', 'workOrderWorkflow', 'dailyReportWorkflow'].filter((t) => !typesSeen.has(t)),
       deadlinesSet: DEADLINE_KINDS.filter((k) => !kinds('DEADLINE_SET').includes(k)),
       deadlinesMet: DEADLINE_KINDS.filter((k) => !kinds('DEADLINE_MET').includes(k)),
       deadlinesBreached: DEADLINE_KINDS.filter((k) => !kinds('DEADLINE_BREACHED').includes(k)),
@@ -251,7 +251,7 @@ describe('replay corpus (test/replay/**)', () => {
       historyEvents: ['EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW', 'EVENT_TYPE_TIMER_FIRED', 'EVENT_TYPE_WORKFLOW_EXECUTION_FAILED']
         .filter((t) => !eventTypesSeen.has(t)),
       activities: ['registerComplaint', 'persistComplaint', 'recordProjectionFailure', 'analyseComplaint', 'openComplaintsPage', 'signalCalendarChange', 'recordWeeklyReview',
-        'persistWorkOrder', 'nextContractor']
+        'persistWorkOrder', 'nextContractor', 'buildDailyReport', 'remindUnreadDailyReport']
         .filter((a) => !activities.has(a)),
     }).toEqual({
       updates: [], signals: [], workflowTypes: [], deadlinesSet: [], deadlinesMet: [], deadlinesBreached: [], workOrderDeadlinesBreached: [], timelineEvents: [],

@@ -34,15 +34,22 @@ export function bannerLines(o: BannerInput, paint: Paint = terminalPaint): strin
     const token = o.headOfficeToken;
     out.push(`  Demo tenant   ${demo.tenantName} (${demo.tenantId}) — ${o.seeded ? 'seeded just now' : 'reused (already seeded)'}; details in ${path.relative(ROOT, DEMO_FILE)}`);
     out.push('', `  Head-office token (${demo.users.headOffice.name}, valid 12 h):`, `  ${token}`);
+    out.push('', `  Console       ${paint(consoleUrl(facts.graphqlUrl, token), 'bold')}`, '                (head-office console, signed in as the head office; Chinese, with an English switch)');
     out.push('', '  Try it (lists the demo complaints with their reference and status):');
     out.push(`  ${curlCommand(facts.graphqlUrl, token, DEMO_QUERY)}`);
     out.push('', '  Demo users — a token for any of them: npm run --silent token -- --user <id>');
     for (const u of Object.values(demo.users)) out.push(`    ${u.role.padEnd(16)} ${u.scope.padEnd(10)} ${u.name.padEnd(33)} ${u.id}`);
   } else {
+    out.push(`  Console       ${consoleUrl(facts.graphqlUrl)} (sign in with a token)`);
     out.push('', '  No demo tenant. A platform-admin token: npm run --silent token -- --platform-admin');
   }
   out.push(rule, '');
   return out;
+}
+
+/** The head-office console's URL, signed in with `token` (in the fragment: never sent to the server). */
+export function consoleUrl(graphqlUrl: string, token?: string): string {
+  return `${graphqlUrl.replace(/\/graphql$/, '/console/')}${token ? `#token=${token}` : ''}`;
 }
 
 /** A curl that POSTs `query` with a bearer token (single-quoted for a POSIX shell). */

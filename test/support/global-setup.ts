@@ -4,6 +4,7 @@ import * as path from 'path';
 import { resolveTemporal } from '../../scripts/infra/temporal-cli';
 import { startTemporalDevServer } from '../../scripts/infra/temporal-server';
 import { ensurePostgres } from '../../scripts/infra/postgres';
+import { ensureConsoleBuilt } from '../../scripts/console-build';
 
 const ROOT = path.join(__dirname, '..', '..');
 const log = (s: string): void => void process.stderr.write(`[test setup] ${s}\n`);
@@ -40,11 +41,15 @@ export default async function globalSetup(): Promise<void> {
   servers.stops.push(pg.stop);
   process.env.TEST_DATABASE_URL = pg.url;
 
+  // The console's production build (the gateway serves it at /console), while the workflows bundle.
+  const consoleBuilt = ensureConsoleBuilt(log).then(() => null, (err: Error) => err);
   const started = Date.now();
   const { code } = await bundleWorkflowCode({ workflowsPath: path.join(ROOT, 'workflows', 'index.ts'), logger: undefined });
   const bundlePath = path.join(ROOT, '.data', 'test-workflow-bundle.js');
   fs.mkdirSync(path.dirname(bundlePath), { recursive: true });
   fs.writeFileSync(bundlePath, code);
   process.env.TEST_WORKFLOW_BUNDLE = bundlePath;
+  const consoleFailure = await consoleBuilt;
+  if (consoleFailure) throw consoleFailure;
   log(`workflow bundle ready in ${Date.now() - started} ms; Temporal ${temporal}; PostgreSQL ready`);
 }

@@ -10,6 +10,7 @@ import { signToken } from '../../apps/gateway/src/auth/jwt.util';
 import { GatewayConfig } from '../../apps/gateway/src/common/gateway.config';
 import { ComplaintActivitiesService } from '../../apps/worker/src/activities/complaint.activities';
 import { ReviewActivitiesService } from '../../apps/worker/src/activities/review.activities';
+import { DailyReportActivitiesService } from '../../apps/worker/src/activities/daily-report.activities';
 import { MatterActivitiesService } from '../../apps/worker/src/activities/matter.activities';
 import { EscalationActivitiesService } from '../../apps/worker/src/activities/escalation.activities';
 import { WorkOrderActivitiesService } from '../../apps/worker/src/activities/work-order.activities';
@@ -111,6 +112,7 @@ export class Stack {
       connection, namespace: 'default', taskQueue: this.taskQueue, activities: new ComplaintActivitiesService(ds), reviews: new ReviewActivitiesService(ds), calendar: new CalendarActivitiesService(ds), matters: new MatterActivitiesService(ds),
       escalations: new EscalationActivitiesService(ds),
       workOrders: new WorkOrderActivitiesService(ds),
+      dailyReports: new DailyReportActivitiesService(ds),
       workflowBundle: { codePath: workflowBundlePath() },
     });
     this.worker = { worker, connection, ds, running: worker.run() };

@@ -24,6 +24,14 @@ export function weeklyReviewWorkflowId(tenantId: string): string {
   return `weekly-review/${tenantId}`;
 }
 
+/**
+ * The workflow id a branch's daily report schedule gives its runs (the server appends each run's
+ * time); a report built outside the schedule for one date adds the date instead.
+ */
+export function dailyReportWorkflowId(tenantId: string, branchId: string, date?: string): string {
+  return date ? `daily-report/${tenantId}/${branchId}/${date}` : `daily-report/${tenantId}/${branchId}`;
+}
+
 /** The workflow id of a same-matter group: one long-lived workflow per matter, counting its complaints. */
 export function matterWorkflowId(tenantId: string, matterId: string): string {
   return `matter/${tenantId}/${matterId}`;
@@ -57,6 +65,10 @@ export function tenantOfWorkflowId(workflowId: string): string | null {
       return parts.length === 4 ? tenantId : null;
     case 'escalation':
       return parts.length === 5 ? tenantId : null;
+    case 'daily-report':
+      // `daily-report/<tenant>/<branch>`, `…/<branch>-<scheduled time>` for a run of the schedule, `…/<branch>/<date>` built directly.
+      if (parts.length === 3) return parts[2].replace(SCHEDULED_TIME_SUFFIX, '') ? tenantId : null;
+      return parts.length === 4 && /^\d{4}-\d{2}-\d{2}$/.test(parts[3]) ? tenantId : null;
     case 'weekly-review':
       // `weekly-review/<tenant>`, and `weekly-review/<tenant>-<scheduled time>` for a run of the schedule.
       return parts.length === 2 ? tenantId.replace(SCHEDULED_TIME_SUFFIX, '') || null : null;

@@ -6,6 +6,7 @@ export * from './calendar-propagation';
 export * from './complaint.activities.types';
 export * from './calendar.activities.types';
 export * from './review.activities.types';
+export * from './daily-report.activities.types';
 export * from './schedules';
 export * from './search-attributes';
 export * from './escalation';

@@ -1,5 +1,5 @@
 import type { ScheduleOptions } from '@temporalio/client';
-import { weeklyReviewWorkflowId } from './ids';
+import { dailyReportWorkflowId, weeklyReviewWorkflowId } from './ids';
 import { tenantSearchAttributes } from './search-attributes';
 
 /** The id of a tenant's weekly review schedule. */
@@ -28,5 +28,48 @@ export function weeklyReviewScheduleOptions(opts: { tenantId: string; taskQueue:
     },
     typedSearchAttributes: tenantSearchAttributes(opts.tenantId),
     policies: { overlap: 'SKIP', catchupWindow: '1 day' },
+  };
+}
+
+/** The id of a branch's daily report schedule. */
+export function dailyReportScheduleId(tenantId: string, branchId: string): string {
+  return `daily-report/${tenantId}/${branchId}`;
+}
+
+/** What a daily report run is given: whose branch, and its time zone (the date reported is yesterday there). */
+export interface DailyReportWorkflowArgs {
+  tenantId: string;
+  branchId: string;
+  timezone: string;
+  /** "YYYY-MM-DD": build this date's report instead of yesterday's (a report built by hand). */
+  date?: string;
+}
+
+/**
+ * A branch's daily complaint report (003 八.1) as a Temporal Schedule: every day at the policy's
+ * `reports.dailyReportAt` ("HH:MM") in the branch's time zone. Data only, like the weekly review's;
+ * the client call is `ensureDailyReportSchedule` in `libs/temporal-client`.
+ */
+export function dailyReportScheduleOptions(opts: {
+  tenantId: string; branchId: string; taskQueue: string; timezone: string; at: string; paused?: boolean;
+}): ScheduleOptions {
+  const [hour, minute] = opts.at.split(':').map(Number);
+  const args: DailyReportWorkflowArgs = { tenantId: opts.tenantId, branchId: opts.branchId, timezone: opts.timezone };
+  return {
+    scheduleId: dailyReportScheduleId(opts.tenantId, opts.branchId),
+    spec: { calendars: [{ hour, minute }], timezone: opts.timezone },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'dailyReportWorkflow',
+      args: [args],
+      taskQueue: opts.taskQueue,
+      workflowId: dailyReportWorkflowId(opts.tenantId, opts.branchId),
+      typedSearchAttributes: tenantSearchAttributes(opts.tenantId),
+    },
+    typedSearchAttributes: tenantSearchAttributes(opts.tenantId),
+    // A run waits out the reading time (at most a day), so a manual trigger may overlap it: both run, and
+    // the second finds the date's report already built (the build is idempotent by branch and date).
+    policies: { overlap: 'ALLOW_ALL', catchupWindow: '1 day' },
+    state: { paused: opts.paused ?? false, note: opts.paused ? 'daily report switched off in the policy (reports.enabled)' : undefined },
   };
 }

@@ -8,6 +8,7 @@ import { resolveLimits } from './common/limits';
 import { installRateLimits } from './common/rate-limit';
 import { tokenVerifierFor } from './auth/token-verifier';
 import { InputValidationPipe } from './common/validation.pipe';
+import { installConsole } from './reports/export/console-static';
 
 const GRAPHQL_PATH = '/graphql';
 
@@ -33,6 +34,8 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
   // One token verifier per gateway (identity providers' key sets cached): built here, so a bad configuration stops the start.
   await installRateLimits(fastify, { path: GRAPHQL_PATH, tokens: tokenVerifierFor(config), limits });
   installGraphqlHttp(fastify, { path: GRAPHQL_PATH, maxQueryChars: limits.maxQueryChars });
+  // The head-office console at /console (its static build, when built) and its .xlsx exports.
+  await installConsole(fastify, app, config);
   app.enableShutdownHooks();
   return app;
 }

@@ -11,6 +11,8 @@ import { ReviewActivitiesService } from './activities/review.activities';
 import { MatterActivitiesService } from './activities/matter.activities';
 import { EscalationActivitiesService } from './activities/escalation.activities';
 import { WorkOrderActivitiesService } from './activities/work-order.activities';
+import { DailyReportActivitiesService } from './activities/daily-report.activities';
+import { ensureDailyReportSchedules } from '../../../libs/temporal-client/src/daily-report.schedule';
 import { installTemporalRuntime } from './temporal-runtime';
 import { workerConfig } from './worker.config';
 import { createComplaintWorker } from './worker.factory';
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
     matters: app.get(MatterActivitiesService),
     escalations: app.get(EscalationActivitiesService),
     workOrders: app.get(WorkOrderActivitiesService),
+    dailyReports: app.get(DailyReportActivitiesService),
   });
   await ensureSchedules(app.get<DataSource>(DATA_SOURCE), config.temporalAddress, config.namespace, config.taskQueue);
   console.log(`worker: polling task queue "${config.taskQueue}" on ${config.temporalAddress}`);
@@ -40,7 +43,7 @@ async function main(): Promise<void> {
   await app.close();
 }
 
-/** Every tenant's Monday review schedule exists (self-healing after a failed provisioning). */
+/** Every tenant's Monday review schedule and every branch's daily report schedule exist (self-healing after a failed provisioning). */
 async function ensureSchedules(ds: DataSource, address: string, namespace: string, taskQueue: string): Promise<void> {
   const connection = await Connection.connect({ address });
   try {
@@ -54,6 +57,8 @@ async function ensureSchedules(ds: DataSource, address: string, namespace: strin
     // The one cross-tenant read: tenant ids only, through a SECURITY DEFINER function (row-level security hides the rows).
     const tenants: { id: string }[] = await ds.query(`SELECT id FROM platform_tenant_ids() AS id`);
     for (const t of tenants) await ensureWeeklyReviewSchedule(client, { tenantId: t.id, taskQueue });
+    // Each branch's daily report schedule, at its policy's time in its zone (read in each tenant's own transaction).
+    for (const t of tenants) await ensureDailyReportSchedules(client, ds, t.id, taskQueue);
   } finally {
     await connection.close();
   }

@@ -6,6 +6,7 @@ import { ReviewActivitiesService } from './activities/review.activities';
 import { MatterActivitiesService, matterActivities } from './activities/matter.activities';
 import { EscalationActivitiesService, escalationActivities } from './activities/escalation.activities';
 import { WorkOrderActivitiesService, workOrderActivities } from './activities/work-order.activities';
+import { DailyReportActivitiesService, dailyReportActivities } from './activities/daily-report.activities';
 
 // index.ts under ts-node, index.js in the built image: let the resolver pick.
 export const WORKFLOWS_PATH = require.resolve(path.join(__dirname, '..', '..', '..', 'workflows'));
@@ -21,6 +22,7 @@ export async function createComplaintWorker(opts: {
   matters: MatterActivitiesService;
   escalations: EscalationActivitiesService;
   workOrders: WorkOrderActivitiesService;
+  dailyReports: DailyReportActivitiesService;
   workflowBundle?: WorkerOptions['workflowBundle'];
 }): Promise<Worker> {
   return Worker.create({
@@ -34,6 +36,7 @@ export async function createComplaintWorker(opts: {
       ...matterActivities(opts.matters),
       ...escalationActivities(opts.escalations),
       ...workOrderActivities(opts.workOrders),
+      ...dailyReportActivities(opts.dailyReports),
     },
     ...(opts.workflowBundle
       ? { workflowBundle: opts.workflowBundle }

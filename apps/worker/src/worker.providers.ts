@@ -8,6 +8,7 @@ import { ReviewActivitiesService } from './activities/review.activities';
 import { MatterActivitiesService } from './activities/matter.activities';
 import { EscalationActivitiesService } from './activities/escalation.activities';
 import { WorkOrderActivitiesService } from './activities/work-order.activities';
+import { DailyReportActivitiesService } from './activities/daily-report.activities';
 import { workerConfig } from './worker.config';
 
 export const DATA_SOURCE = Symbol('DATA_SOURCE');
@@ -44,6 +45,11 @@ export const DATA_SOURCE = Symbol('DATA_SOURCE');
       inject: [DATA_SOURCE],
     },
     {
+      provide: DailyReportActivitiesService,
+      useFactory: (ds: DataSource) => new DailyReportActivitiesService(ds),
+      inject: [DATA_SOURCE],
+    },
+    {
       provide: CalendarActivitiesService,
       useFactory: (ds: DataSource) => new CalendarActivitiesService(ds),
       inject: [DATA_SOURCE],
@@ -54,6 +60,6 @@ export const DATA_SOURCE = Symbol('DATA_SOURCE');
       inject: [DATA_SOURCE],
     },
   ],
-  exports: [EscalationActivitiesService, ComplaintActivitiesService, ReviewActivitiesService, CalendarActivitiesService, MatterActivitiesService, WorkOrderActivitiesService, DATA_SOURCE],
+  exports: [EscalationActivitiesService, ComplaintActivitiesService, ReviewActivitiesService, CalendarActivitiesService, MatterActivitiesService, WorkOrderActivitiesService, DailyReportActivitiesService, DATA_SOURCE],
 })
 export class WorkerModule {}

@@ -9,8 +9,9 @@ import { limitsCostSection } from './limits-cost';
 import { matterSection } from './matter';
 import { memorySection } from './memory';
 import { noisyNeighbourSection } from './noisy-neighbour';
+import { reportsSection } from './reports';
 import { rlsCostSection } from './rls-cost';
 import { timersSection } from './timers';
 import { workOrdersSection } from './work-orders';
 
-export const SECTIONS: BenchSection[] = [calendarSection, intakeSection, listSection, rlsCostSection, limitsCostSection, timersSection, noisyNeighbourSection, liveUpdatesSection, matterSection, workOrdersSection, memorySection];
+export const SECTIONS: BenchSection[] = [calendarSection, intakeSection, listSection, rlsCostSection, limitsCostSection, timersSection, noisyNeighbourSection, liveUpdatesSection, matterSection, workOrdersSection, reportsSection, memorySection];

@@ -36,6 +36,7 @@ function semantic(path: Path): string | undefined {
   if (last === 'timezone') return 'timezone';
   if (last === 'start' || last === 'end') return 'time';
   if ((last === 'holidays' || last === 'makeUpWorkdays') && typeof path[path.length - 1] === 'number') return 'date';
+  if (last === 'date') return 'date';
   if (last === 'code') return 'code';
   if (last === 'policyPreset') return 'preset';
   return undefined;

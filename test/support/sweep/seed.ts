@@ -2,6 +2,8 @@ import { Client } from '@temporalio/client';
 import { randomBytes, randomInt, randomUUID } from 'crypto';
 import { DEADLINE_KINDS } from '../../../libs/domain/src/enums';
 import { weeklyReviewScheduleId } from '../../../workflows/shared/schedules';
+import { dailyReportWorkflowId } from '../../../workflows/shared/ids';
+import { tenantSearchAttributes } from '../../../workflows/shared/search-attributes';
 import { Stack, eventually } from '../stack';
 
 /** One complaint of the victim's branch B1, with everything of it a leak would show. */
@@ -161,6 +163,10 @@ export async function seedVictims(stack: Stack, temporal: Client): Promise<Victi
     [escalationId, a.tenantId, dispatched.id, `escalation/${a.tenantId}/${dispatched.id}/EMERGENCY/1`, [users.b1Manager]],
   );
 
+  // A's received complaint past a deadline in the reporting facts (the policy's deadlines are 60 days
+  // away): `overdueComplaints` shows it to B1's staff.
+  await stack.db.query(`UPDATE report_complaint_facts SET overdue = true WHERE tenant_id = $1 AND complaint_id = $2`, [a.tenantId, received.id]);
+
   const bName = `Other Group ${tag}`;
   const b = await provision(bName, `Other Head Office ${tag}`);
   const bHo = stack.token(b.headOffice, b.tenantId);
@@ -176,6 +182,20 @@ export async function seedVictims(stack: Stack, temporal: Client): Promise<Victi
   }, 30_000, 250);
   // A run of its own on a Monday morning would rewrite the review mid-sweep: none is due now.
   await schedule.pause('security sweep: the review has run');
+
+  // B1's daily report for the date the sweep asks about (today, UTC), built as its schedule builds one:
+  // `dailyReportReceipts` and `dailyReportSnapshot` then show B1's staff. H2 joined B1 after it was built
+  // (nothing addressed to them), so no persona holds a copy to mark read. Its reading time (an hour) outlasts the sweep.
+  const reportDate = new Date().toISOString().slice(0, 10);
+  await temporal.workflow.start('dailyReportWorkflow', {
+    workflowId: dailyReportWorkflowId(a.tenantId, b1, reportDate), taskQueue: stack.taskQueue, typedSearchAttributes: tenantSearchAttributes(a.tenantId),
+    args: [{ tenantId: a.tenantId, branchId: b1, timezone: 'Asia/Shanghai', date: reportDate }],
+  });
+  await eventually(async () => {
+    const rows = await stack.db.query(`SELECT 1 FROM daily_report_receipts WHERE tenant_id = $1 AND date = $2`, [a.tenantId, reportDate]);
+    return rows.length > 0 ? true : undefined;
+  }, 30_000, 250);
+  await stack.db.query(`DELETE FROM daily_report_receipts WHERE tenant_id = $1 AND user_id = $2`, [a.tenantId, users.h2]);
 
   return {
     a: { tenantId: a.tenantId, tenantName, c1, c2, b1, b2, b3, names, users, complaints: { received, dispatched, inProgress, resolved }, matterId, escalationId,

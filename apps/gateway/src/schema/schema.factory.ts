@@ -6,6 +6,8 @@ import { CalendarResolver } from '../calendar/calendar.resolver';
 import { HealthResolver } from '../health/health.resolver';
 import { PolicyResolver } from '../policy/policy.resolver';
 import { ReportsResolver } from '../reports/reports.resolver';
+import { ReportFiguresResolver } from '../reports/report-figures.resolver';
+import { DailyReportResolver, DailyReportSnapshotResolver } from '../reports/daily-report.resolver';
 import { AuditResolver } from '../audit/audit.resolver';
 import { ComplaintMatterFieldsResolver, MattersResolver } from '../matters/matters.resolver';
 import { SubscriptionsResolver } from '../subscriptions/subscriptions.resolver';
@@ -21,9 +23,10 @@ import '../common/enums.graphql';
 /** Every resolver class of the gateway: the code-first schema is generated from these. */
 export const RESOLVERS = [
   HealthResolver, TenantResolver, CompanyResolver, BranchResolver, BranchCalendarResolver, UserResolver, ComplaintsResolver, SpecialReportResolver, PolicyResolver,
-  CalendarResolver, ReportsResolver, AuditResolver, SubscriptionsResolver, MattersResolver, ComplaintMatterFieldsResolver,
+  CalendarResolver, ReportsResolver, ReportFiguresResolver, AuditResolver, SubscriptionsResolver, MattersResolver, ComplaintMatterFieldsResolver,
   EscalationsResolver, ComplaintEscalationsResolver,
   WorkOrdersResolver, WorkOrderAttemptResolver, WorkOrderEventResolver, ContractorScoreResolver, ContractorsResolver, ComplaintWorkOrdersResolver,
+  DailyReportResolver, DailyReportSnapshotResolver,
 ];
 
 /** Generates the gateway's schema from code, without databases or servers. */

@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { DataSource, EntityManager } from 'typeorm';
 import { tenantTransaction } from '../../../../libs/persistence/src/tenant-transaction';
 import { notifyComplaintUpdated } from '../../../../libs/persistence/src/notifications';
+import { upsertReportFacts } from '../../../../libs/persistence/src/report-facts.writer';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ComplaintEntity, ComplaintEventEntity } from '../../../../libs/persistence/src/entities';
 import { complaintProjection, complaintRowAtIntake, timelineRows } from '../../../../libs/persistence/src/projections/complaint.projection';
@@ -115,6 +116,8 @@ export class ComplaintActivitiesService implements ComplaintActivities {
     // Live updates: delivered by PostgreSQL when this transaction commits (never for a rolled-back or
     // stale write); ids only, each gateway re-reads the row under its subscribers' scope.
     const row = (written.raw as { branch_id?: string }[] | undefined)?.[0];
+    // The reporting facts, in the same transaction (idempotent; a write older than the stored one is ignored).
+    await upsertReportFacts(m, p.tenantId, p.complaintId, p.state, p.events);
     if (row?.branch_id) await notifyComplaintUpdated(m, { tenantId: p.tenantId, complaintId: p.complaintId, branchId: row.branch_id, seq: p.state.seq });
   }
 

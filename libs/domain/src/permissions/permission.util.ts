@@ -183,6 +183,29 @@ export function inComplaintScope(scope: ComplaintScope, userId: string, c: Compl
   return scope.own && (c.assigneeId === userId || c.firstContactOwnerId === userId || (c.ownerId ?? null) === userId);
 }
 
+// --- reports ----------------------------------------------------------------------------------
+
+/** Who reads the reports (domain.md §7): the staff roles; handlers and contractors do not. */
+export const REPORT_ROLES: readonly Role[] = STAFF_ROLES;
+
+/**
+ * What of the tenant an actor's reports cover: the head office the whole tenant, a company manager
+ * their companies, a branch manager or dispatcher their branches (as their complaints); null when
+ * the actor reads no reports (handlers, contractors, the platform operator).
+ */
+export function reportScope(actor: Pick<Actor, 'roles'>): OrganisationScope | null {
+  const staff = { roles: actor.roles.filter((g) => REPORT_ROLES.includes(g.role)) };
+  if (staff.roles.length === 0) return null;
+  if (reachesWholeTenant(staff)) return { wholeTenant: true, branchIds: [], companyIds: [] };
+  const reached = reachedScopes(staff);
+  return reached.branchIds.length + reached.companyIds.length === 0 ? null : { wholeTenant: false, ...reached };
+}
+
+/** True when the report scope covers the branch. */
+export function reportReachesBranch(scope: OrganisationScope, branch: BranchRef): boolean {
+  return scope.wholeTenant || scope.branchIds.includes(branch.id) || scope.companyIds.includes(branch.companyId);
+}
+
 /**
  * How much of a complaint an actor sees: FULL (staff of its branch, or an employee it is theirs), JOB
  * (an outside firm it was dispatched to: what the job needs, see `JOB_VIEW_WITHHELD`), or null (not at all).

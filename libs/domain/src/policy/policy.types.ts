@@ -68,6 +68,18 @@ export interface Policy {
   escalation?: EscalationPolicy;
   /** Work orders to contractors; absent in policies stored before work orders (the preset's applies: workOrderPolicyOf). */
   workOrders?: WorkOrderPolicy;
+  /** Reports to staff; absent in policies stored before the daily report (the preset's applies: reportsPolicyOf). */
+  reports?: ReportsPolicy;
+}
+
+/** 003 八.1: yesterday's complaints as a daily report to the branch's staff, who confirm they have read it. */
+export interface ReportsPolicy {
+  /** When the daily report is built, "HH:MM" local time in the branch's time zone (e.g. "08:00"). */
+  dailyReportAt: string;
+  /** How long staff have to read it before a reminder and a line on the branch manager's report (ISO-8601, calendar time, e.g. PT1H). */
+  readWithin: string;
+  /** false: no daily report for the tenant's branches. */
+  enabled: boolean;
 }
 
 /** The levels an escalation climbs, lowest first (skip-level: 004 §3.2.2 A). */
@@ -129,6 +141,8 @@ export interface PolicyOverrides {
   escalation?: { triggers?: Partial<Record<string, EscalationTriggerPolicy | null>> };
   /** Any subset of the work-order fields; the two rules may be partial like a deadline kind's override. */
   workOrders?: WorkOrderPolicyOverride;
+  /** Any subset of the report fields. */
+  reports?: Partial<ReportsPolicy>;
 }
 
 /** The `workOrders` section of an override: its rules partial (DeadlineRuleOverride), the rest as is. */

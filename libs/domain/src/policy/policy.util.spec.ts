@@ -4,7 +4,7 @@ import { POLICY_PRESETS } from './policy.types';
 import type { Policy } from './policy.types';
 import {
   POLICY_PRESET_DOCUMENTS, POLICY_ROOT_PATH, isPolicyPreset, mergePolicy, policyCoherenceIssues, presetPolicy,
-  resolvePolicy, validatePolicy, validatePolicyOverrides, workOrderPolicyOf,
+  reportsPolicyOf, resolvePolicy, validatePolicy, validatePolicyOverrides, workOrderPolicyOf,
 } from './policy.util';
 
 const paths = (issues: { path: string }[]): string[] => issues.map((i) => i.path);
@@ -399,5 +399,50 @@ describe('work-order policy (workOrders section)', () => {
     const r = resolvePolicy('training', { workOrders: { visitGrace: 'PT10S' } });
     expect(r.issues).toEqual([]);
     expect(r.policy.workOrders?.visitGrace).toBe('PT10S');
+  });
+});
+
+describe('reports policy (reports section: the daily report, 003 八.1)', () => {
+  it('every preset builds the daily report at 08:00 and expects it read within the hour', () => {
+    for (const name of POLICY_PRESETS) {
+      expect(presetPolicy(name).reports).toEqual({ dailyReportAt: '08:00', readWithin: 'PT1H', enabled: true });
+      expect(validatePolicy(presetPolicy(name))).toEqual([]);
+    }
+  });
+
+  it('a policy stored before the daily report gets its preset\'s section, and a copy each time', () => {
+    const stored = presetPolicy('vanke-sh');
+    delete stored.reports;
+    expect(validatePolicy(stored)).toEqual([]);
+    const r = reportsPolicyOf(stored);
+    expect(r).toEqual({ dailyReportAt: '08:00', readWithin: 'PT1H', enabled: true });
+    r.readWithin = 'PT5M';
+    expect(reportsPolicyOf(stored).readWithin).toBe('PT1H');
+    expect(reportsPolicyOf({ preset: 'nonsense' as never }).dailyReportAt).toBe('08:00');
+  });
+
+  it('validates each field and names it by its path', () => {
+    const issues = validatePolicyOverrides({ reports: { dailyReportAt: '8am', readWithin: 'P2D', enabled: 'yes', sendAt: '09:00' } });
+    expect(issues.map((i) => i.path).sort()).toEqual(['reports.dailyReportAt', 'reports.enabled', 'reports.readWithin', 'reports.sendAt']);
+    expect(validatePolicyOverrides({ reports: { dailyReportAt: '24:00' } })[0]).toMatchObject({ path: 'reports.dailyReportAt' });
+    expect(validatePolicyOverrides({ reports: { readWithin: 'PT0S' } })[0]).toMatchObject({ path: 'reports.readWithin', message: expect.stringContaining('at least 1 second') });
+    expect(validatePolicyOverrides({ reports: { readWithin: 'P1M' } })[0]).toMatchObject({ path: 'reports.readWithin' });
+    expect(validatePolicyOverrides({ reports: 'daily' })[0]).toMatchObject({ path: 'reports' });
+    const doc = presetPolicy('training') as unknown as Record<string, unknown>;
+    doc.reports = { dailyReportAt: '07:30' };
+    expect(validatePolicy(doc).map((i) => i.path).sort()).toEqual(['reports.enabled', 'reports.readWithin']);
+    expect(validatePolicyOverrides({ reports: { dailyReportAt: '00:00', readWithin: 'PT2S', enabled: false } }, presetPolicy('training'))).toEqual([]);
+  });
+
+  it('merges a partial override over the preset (or over the preset\'s section for an old policy)', () => {
+    expect(mergePolicy(presetPolicy('pm-branch'), { reports: { readWithin: 'PT30M' } }).reports)
+      .toEqual({ dailyReportAt: '08:00', readWithin: 'PT30M', enabled: true });
+    const old = presetPolicy('pm-branch');
+    delete old.reports;
+    expect(mergePolicy(old, { reports: { dailyReportAt: '07:00' } }).reports).toEqual({ dailyReportAt: '07:00', readWithin: 'PT1H', enabled: true });
+    expect(mergePolicy(old, {}).reports).toBeUndefined();
+    const r = resolvePolicy('training', { reports: { enabled: false } });
+    expect(r.issues).toEqual([]);
+    expect(r.policy.reports?.enabled).toBe(false);
   });
 });

@@ -9,7 +9,7 @@ import { ESCALATION_LEVELS } from './policy.types';
 import type { WorkOrderPolicy } from '../work-order/work-order.types';
 import type {
   CallbackPolicy, DeadlineRule, EscalationPolicy, EscalationTriggerPolicy, Policy, PolicyIssue, PolicyOverrides, PolicyPresetName,
-  SeverityThresholds,
+  ReportsPolicy, SeverityThresholds,
 } from './policy.types';
 import pmBranch from './presets/pm-branch.json';
 import training from './presets/training.json';
@@ -39,10 +39,11 @@ export const MAX_SEVERITY_LOSS_YUAN = 1_000_000_000;
 
 const DEADLINE_RULES = ['OFF_HOURS_AFTER_START', 'SAME_DAY', 'END_OF_DAY', 'CUSTOMER_DEADLINE_IF_EARLIER'] as const;
 const CALLBACK_REQUIRED_FOR = ['ALL', 'VALID'] as const;
-const OVERRIDABLE_SECTIONS = ['deadlines', 'severity', 'callback', 'escalation', 'workOrders'] as const;
+const OVERRIDABLE_SECTIONS = ['deadlines', 'severity', 'callback', 'escalation', 'workOrders', 'reports'] as const;
 // Optional in a complete document: policies stored before escalations have none (nothing escalates);
-// policies stored before work orders have none (the preset's applies, see workOrderPolicyOf).
-const OPTIONAL_SECTIONS: readonly string[] = ['escalation', 'workOrders'];
+// policies stored before work orders have none (the preset's applies, see workOrderPolicyOf); nor
+// before the daily report (reportsPolicyOf).
+const OPTIONAL_SECTIONS: readonly string[] = ['escalation', 'workOrders', 'reports'];
 // Rules whose due time comes from the working day itself, so a zero `after` is meaningful.
 const DAY_RULES: ReadonlyArray<DeadlineRule['rule']> = ['SAME_DAY', 'END_OF_DAY'];
 
@@ -75,6 +76,7 @@ function copyPolicy(p: Policy): Policy {
   const copy: Policy = { preset: p.preset, deadlines, severity: { ...p.severity }, callback: { ...p.callback } };
   if (p.escalation) copy.escalation = copyEscalation(p.escalation);
   if (p.workOrders) copy.workOrders = copyWorkOrders(p.workOrders);
+  if (p.reports) copy.reports = { ...p.reports };
   return copy;
 }
 
@@ -90,6 +92,16 @@ export function workOrderPolicyOf(policy: Pick<Policy, 'preset' | 'workOrders'>)
   if (policy.workOrders) return copyWorkOrders(policy.workOrders);
   const preset = isPolicyPreset(policy.preset) ? policy.preset : 'training';
   return copyWorkOrders(POLICY_PRESET_DOCUMENTS[preset].workOrders as WorkOrderPolicy);
+}
+
+/**
+ * The reports section of a policy (a fresh copy): its own, or — for a policy stored before the daily
+ * report existed — its preset's (training's when even the preset name is unknown).
+ */
+export function reportsPolicyOf(policy: Pick<Policy, 'preset' | 'reports'>): ReportsPolicy {
+  if (policy.reports) return { ...policy.reports };
+  const preset = isPolicyPreset(policy.preset) ? policy.preset : 'training';
+  return { ...(POLICY_PRESET_DOCUMENTS[preset].reports as ReportsPolicy) };
 }
 
 function copyEscalation(e: EscalationPolicy): EscalationPolicy {
@@ -240,6 +252,30 @@ function checkWorkOrders(value: unknown, mode: Mode, issues: PolicyIssue[]): voi
     if (issues.length === before && isPlainObject(rule)) issues.push(...deadlineBoundIssues(rule, path, rule.businessTime === true));
   }
 }
+
+/** The longest a daily report may wait to be read before the reminder: the next report comes a day later. */
+export const MAX_REPORT_READ_WITHIN_DAYS = 1;
+
+// "HH:MM", 00:00 to 23:59, local time in the branch's zone.
+const localTimeOfDay: Check = (v) =>
+  typeof v === 'string' && /^([01]\d|2[0-3]):[0-5]\d$/.test(v) ? null : `must be a local time "HH:MM" from 00:00 to 23:59 (got ${describe(v)})`;
+
+// Calendar time, 1 second (tests) to a day.
+const readWithinDuration: Check = (v) => {
+  const parts = parsePolicyDuration(v);
+  if (!parts) return duration(v);
+  if (!hasFixedLength(parts)) return 'must be in days, hours, minutes or seconds (calendar time; years and months have no fixed length)';
+  const ms = policyDurationToMs(parts);
+  if (ms < 1_000) return 'must be at least 1 second';
+  if (ms > MAX_REPORT_READ_WITHIN_DAYS * 86_400_000) return `is too long: at most P${MAX_REPORT_READ_WITHIN_DAYS}D, when the next report comes (got ${describe(v)})`;
+  return null;
+};
+
+const REPORTS_FIELDS: Record<keyof ReportsPolicy, FieldSpec> = {
+  dailyReportAt: { required: true, check: localTimeOfDay },
+  readWithin: { required: true, check: readWithinDuration },
+  enabled: { required: true, check: bool },
+};
 
 type Mode = 'override' | 'document';
 
@@ -432,6 +468,7 @@ function checkShape(doc: unknown, mode: Mode): PolicyIssue[] {
     else if (key === 'severity') checkFields(v, 'severity', SEVERITY_FIELDS, mode, issues);
     else if (key === 'escalation') checkEscalation(v, mode, issues);
     else if (key === 'workOrders') checkWorkOrders(v, mode, issues);
+    else if (key === 'reports') checkFields(v, 'reports', REPORTS_FIELDS as Record<string, FieldSpec>, mode, issues);
     else checkFields(v, 'callback', CALLBACK_FIELDS, mode, issues);
   }
   if (mode === 'document') {
@@ -573,6 +610,15 @@ export function mergePolicy(base: Policy, overrides: PolicyOverrides): Policy {
       else (w as unknown as Record<string, unknown>)[key] = v;
     }
     merged.workOrders = w;
+  }
+  const reports = section('reports');
+  if (Object.keys(reports).length > 0) {
+    // A policy stored before the daily report starts from its preset's section.
+    const r = reportsPolicyOf(base);
+    for (const key of Object.keys(REPORTS_FIELDS) as Array<keyof ReportsPolicy>) {
+      if (reports[key] !== undefined) (r as unknown as Record<string, unknown>)[key] = reports[key];
+    }
+    merged.reports = r;
   }
   return merged;
 }

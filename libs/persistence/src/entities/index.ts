@@ -15,6 +15,8 @@ import { ContractorTradeEntity } from './contractor-trade.entity';
 import {
   WorkOrderAttemptEntity, WorkOrderEntity, WorkOrderEventEntity, WorkOrderSignatureEntity,
 } from './work-order.entity';
+import { ReportComplaintFactEntity, ReportStageFactEntity } from './report-fact.entity';
+import { DailyReportEntity, DailyReportReceiptEntity } from './daily-report.entity';
 
 export {
   BranchEntity, CompanyEntity, ComplaintEventEntity, ComplaintEntity, PolicyVersionEntity, ReferenceCounterEntity,
@@ -24,10 +26,13 @@ export { AuditLogEntity };
 export { EscalationEntity };
 export { MatterEntity, MatterComplaintEntity };
 export { ContractorTradeEntity, WorkOrderEntity, WorkOrderAttemptEntity, WorkOrderEventEntity, WorkOrderSignatureEntity };
+export { ReportComplaintFactEntity, ReportStageFactEntity };
+export { DailyReportEntity, DailyReportReceiptEntity };
 export type { StoredDeadline, StoredSpecialReport } from './complaint.entity';
 
 export const ENTITIES = [
   TenantEntity, PolicyVersionEntity, CompanyEntity, BranchEntity, UserEntity, RoleAssignmentEntity, ComplaintEntity,
   ComplaintEventEntity, ReferenceCounterEntity, WeeklyReviewEntity, AuditLogEntity, MatterEntity, MatterComplaintEntity, EscalationEntity,
   ContractorTradeEntity, WorkOrderEntity, WorkOrderAttemptEntity, WorkOrderEventEntity, WorkOrderSignatureEntity,
+  ReportComplaintFactEntity, ReportStageFactEntity, DailyReportEntity, DailyReportReceiptEntity,
 ];

@@ -8,8 +8,8 @@ import {
   GrantRequest, GrantTarget, OrganisationAction, OrganisationScope, OrganisationTarget, grantRefusal, grantShapeIssues, organisationRefusal,
   seesBranch, seesCompany,
 } from '../../../../../libs/domain/src/permissions/permission.util';
-import { presetPolicy } from '../../../../../libs/domain/src/policy/policy.util';
-import type { PolicyPresetName } from '../../../../../libs/domain/src/policy/policy.types';
+import { presetPolicy, reportsPolicyOf } from '../../../../../libs/domain/src/policy/policy.util';
+import type { Policy, PolicyPresetName } from '../../../../../libs/domain/src/policy/policy.types';
 import {
   BranchEntity, CompanyEntity, PolicyVersionEntity, RoleAssignmentEntity, TenantEntity, UserEntity,
 } from '../../../../../libs/persistence/src/entities';
@@ -20,6 +20,7 @@ import { InjectDataSource } from '../../common/database.provider';
 import { GATEWAY_CONFIG, GatewayConfig } from '../../common/gateway.config';
 import { TemporalClientProvider } from '../../common/temporal.provider';
 import { ensureWeeklyReviewSchedule } from '../../../../../libs/temporal-client/src/weekly-review.schedule';
+import { ensureDailyReportSchedule } from '../../../../../libs/temporal-client/src/daily-report.schedule';
 import { isInfrastructureFailure } from '../../common/infrastructure-errors';
 import { perRequestMemo } from '../../common/request-cache.util';
 import { tenantOf } from '../../auth/auth.service';
@@ -94,10 +95,28 @@ export class OrganisationService {
     if (await this.branches.findOne(tenantId, { code: args.code })) {
       throw new AppError(ErrorCode.CONFLICT, `branch code ${args.code} is already used in this group`);
     }
+    const id = randomUUID();
+    // The daily report schedule first, like the weekly review's: a branch never exists without it.
+    await this.ensureDailyReportSchedule(tenantId, id, timezone);
     return this.branches.insert(tenantId, {
-      id: randomUUID(), companyId: company.id, code: args.code, name: args.name, timezone,
+      id, companyId: company.id, code: args.code, name: args.name, timezone,
       calendar: defaultBranchCalendar(timezone), createdAt: new Date(),
     });
+  }
+
+  /** The branch's daily report schedule (003 八.1), at the current policy's time in the branch's zone. */
+  private async ensureDailyReportSchedule(tenantId: string, branchId: string, timezone: string): Promise<void> {
+    const tenant = await this.tenants.findOne(tenantId);
+    const version = tenant ? await this.policyVersions.findOne(tenantId, { version: tenant.currentPolicyVersion }) : null;
+    const reports = reportsPolicyOf((version?.document ?? { preset: tenant?.policyPreset }) as unknown as Policy);
+    try {
+      await ensureDailyReportSchedule(await this.temporal.get(), {
+        tenantId, branchId, taskQueue: this.config.taskQueue, timezone, at: reports.dailyReportAt, enabled: reports.enabled,
+      });
+    } catch (err) {
+      if (isInfrastructureFailure(err)) throw new UnavailableError('the complaint engine (Temporal) is unreachable');
+      throw err;
+    }
   }
 
   /**

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { organisationRefusal } from '../../../../../libs/domain/src/permissions/permission.util';
-import { mergePolicy, presetPolicy, validatePolicyOverrides } from '../../../../../libs/domain/src/policy/policy.util';
+import { mergePolicy, presetPolicy, reportsPolicyOf, validatePolicyOverrides } from '../../../../../libs/domain/src/policy/policy.util';
+import { ensureDailyReportSchedules } from '../../../../../libs/temporal-client/src/daily-report.schedule';
 import type { Policy, PolicyOverrides, PolicyPresetName } from '../../../../../libs/domain/src/policy/policy.types';
 import { PolicyVersionEntity, TenantEntity } from '../../../../../libs/persistence/src/entities';
 import { tenantTransaction } from '../../../../../libs/persistence/src/tenant-transaction';
@@ -10,6 +11,8 @@ import { tenantOf } from '../../auth/auth.service';
 import { Principal } from '../../auth/principal';
 import { BadUserInputError, ForbiddenError, NotFoundError } from '../../common/app-error';
 import { InjectDataSource } from '../../common/database.provider';
+import { GATEWAY_CONFIG, GatewayConfig } from '../../common/gateway.config';
+import { TemporalClientProvider } from '../../common/temporal.provider';
 
 /** The group's policy: its preset with the head office's overrides, versioned. */
 @Injectable()
@@ -17,7 +20,13 @@ export class PolicyService {
   private readonly tenants: TenantRecordRepository;
   private readonly versions: TenantScopedRepository<PolicyVersionEntity>;
 
-  constructor(@InjectDataSource() private readonly ds: DataSource) {
+  private readonly logger = new Logger('Policy');
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly temporal: TemporalClientProvider,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {
     this.tenants = new TenantRecordRepository(ds);
     this.versions = new TenantScopedRepository(ds, PolicyVersionEntity);
   }
@@ -30,7 +39,7 @@ export class PolicyService {
     const tenantId = tenantOf(p);
     const refusal = organisationRefusal(p, 'SET_POLICY');
     if (refusal) throw new ForbiddenError(refusal);
-    return tenantTransaction(this.ds, tenantId, async (m) => {
+    const { tenant, reportsChanged } = await tenantTransaction(this.ds, tenantId, async (m) => {
       const tenants = this.tenants.withManager(m);
       // Locks the tenant row: concurrent policy changes get consecutive versions.
       const tenant = await tenants.findOneForUpdate(tenantId);
@@ -47,8 +56,21 @@ export class PolicyService {
         createdAt: new Date(),
       });
       await tenants.update(tenantId, { currentPolicyVersion: version });
-      return { ...tenant, currentPolicyVersion: version };
+      const before = await this.versions.withManager(m).findOne(tenantId, { version: tenant.currentPolicyVersion });
+      const was = reportsPolicyOf((before?.document ?? preset) as unknown as Policy);
+      const now = reportsPolicyOf(document);
+      return { tenant: { ...tenant, currentPolicyVersion: version }, reportsChanged: was.dailyReportAt !== now.dailyReportAt || was.enabled !== now.enabled };
     });
+    // The branches' daily report schedules follow the new time (or on/off). The policy is stored either
+    // way: should Temporal be unreachable, the worker brings the schedules up to date when it next starts.
+    if (reportsChanged) {
+      try {
+        await ensureDailyReportSchedules(await this.temporal.get(), this.ds, tenantId, this.config.taskQueue);
+      } catch (err) {
+        this.logger.warn(`daily report schedules of tenant ${tenantId} not updated yet: ${(err as Error).message}`);
+      }
+    }
+    return tenant;
   }
 
   /** The policy document of a version (the current one when none is given). */
