@@ -3,9 +3,10 @@ import {
 } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { tenantOfWorkflowId } from '../../../../workflows/shared/ids';
-import { PROJECTION_FAILED, REGISTRATION_FAILED } from '../../../../workflows/shared/complaint.types';
+import { PROJECTION_FAILED, REGISTRATION_FAILED, RETRY_KEY_UPDATE_PREFIX } from '../../../../workflows/shared/complaint.types';
 import { tenantSearchAttributes } from '../../../../workflows/shared/search-attributes';
 import { AppError, InternalError, UnavailableError } from './app-error';
+import { uuidV5 } from './deterministic-id.util';
 import { isDeadlineExceeded, isInfrastructureFailure } from './infrastructure-errors';
 import { InvalidTransitionError } from '../complaints/exceptions/complaint.exception';
 
@@ -19,6 +20,14 @@ export function assertTenantWorkflow(tenantId: string, workflowId: string): void
   if (!tenantId || owner !== tenantId) {
     throw new InternalError(`refused to address workflow ${workflowId} for tenant ${tenantId || '(none)'}: it is ${owner === null ? 'not a tenant workflow id' : `tenant ${owner}'s`}`);
   }
+}
+
+/**
+ * The Update id of an action sent with the client's retry key: the same key on the same record, the same
+ * id (uuidV5 in the workflow kind's own namespace), marked so the workflow remembers it as a retry key.
+ */
+export function retryKeyUpdateId(namespace: string, tenantId: string, recordId: string, requestId: string): string {
+  return `${RETRY_KEY_UPDATE_PREFIX}${uuidV5(namespace, `${tenantId}|${recordId}|${requestId}`)}`;
 }
 
 /** How one kind of workflow's failures read to the client ("the complaint", "the work order"). */

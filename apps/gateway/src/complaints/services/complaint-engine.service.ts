@@ -2,20 +2,19 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'crypto';
 import type { UpdateDefinition } from '@temporalio/common';
 import { complaintWorkflowId } from '../../../../../workflows/shared/ids';
-import { ComplaintWorkflowInput, INVALID_TRANSITION, RETRY_KEY_UPDATE_PREFIX } from '../../../../../workflows/shared/complaint.types';
+import { ComplaintWorkflowInput, INVALID_TRANSITION } from '../../../../../workflows/shared/complaint.types';
 import { intakeUpdate } from '../../../../../workflows/shared/updates';
-import { uuidV5 } from '../../common/deterministic-id.util';
 import { GATEWAY_CONFIG, GatewayConfig } from '../../common/gateway.config';
 import { TemporalClientProvider } from '../../common/temporal.provider';
 import { TenantWriteBudget } from '../../common/write-budget';
-import { EngineWording, assertTenantWorkflow, executeTenantUpdate, startWithUpdate } from '../../common/workflow-engine.util';
+import { EngineWording, retryKeyUpdateId, assertTenantWorkflow, executeTenantUpdate, startWithUpdate } from '../../common/workflow-engine.util';
 
 // Namespace of action update ids (a fixed random UUID: ids are uuidV5(namespace, tenant|complaint|requestId)).
 const ACTION_UPDATE_NS = '5f0c8d2e-7a41-4c55-9a43-2f6b1d0e9c11';
 
 /** The Update id of a staff action with the client's retry key: the same key on the same complaint, the same id. */
 export function actionUpdateId(tenantId: string, complaintId: string, requestId: string): string {
-  return `${RETRY_KEY_UPDATE_PREFIX}${uuidV5(ACTION_UPDATE_NS, `${tenantId}|${complaintId}|${requestId}`)}`;
+  return retryKeyUpdateId(ACTION_UPDATE_NS, tenantId, complaintId, requestId);
 }
 
 // Re-exported where callers have always found it.

@@ -94,8 +94,8 @@ export class ReportsService {
     const previous = previousReportPeriod(a.period);
     const prevBounds = previous ? reportPeriodBounds(previous, scope.timeZone) : null;
     const [current, before] = await Promise.all([
-      reportFiguresWithBranches(this.ds, scope.tenantId, this.query(scope, bounds)),
-      prevBounds ? reportFiguresWithBranches(this.ds, scope.tenantId, this.query(scope, prevBounds)) : Promise.resolve({ branches: [] as BranchFigures[] }),
+      reportFiguresWithBranches(this.ds, scope.tenantId, this.reportQuery(scope, bounds)),
+      prevBounds ? reportFiguresWithBranches(this.ds, scope.tenantId, this.reportQuery(scope, prevBounds)) : Promise.resolve({ branches: [] as BranchFigures[] }),
     ]);
     return this.branchReports(scope, rankBranches(current.branches, before.branches));
   }
@@ -104,7 +104,7 @@ export class ReportsService {
   async quarterlyEscalationReview(p: Principal, a: { quarter: string; companyId?: string | null }): Promise<EscalationReviewDto> {
     const scope = await this.resolve(p, { companyId: a.companyId });
     const bounds = this.bounds(reportPeriodKind(a.quarter) === 'QUARTER' ? reportPeriodBounds(a.quarter, scope.timeZone) : null, 'quarter', 'a quarter "YYYY-Qn"');
-    const q = this.query(scope, bounds);
+    const q = this.reportQuery(scope, bounds);
     const [both, review] = await Promise.all([
       reportFiguresWithBranches(this.ds, scope.tenantId, q),
       escalationReview(this.ds, scope.tenantId, q),
@@ -134,14 +134,14 @@ export class ReportsService {
   /** specialistScorecard(period, companyId?, branchId?): closure rate per specialist (004 篇3 §4.1.6). */
   async specialistScorecard(p: Principal, a: { period: string } & ReportScopeArgs): Promise<SpecialistScoreDto[]> {
     const scope = await this.resolve(p, a);
-    const rows = await specialistScores(this.ds, scope.tenantId, this.query(scope, this.periodBounds(a.period, scope.timeZone)));
+    const rows = await specialistScores(this.ds, scope.tenantId, this.reportQuery(scope, this.periodBounds(a.period, scope.timeZone)));
     return rows.map((r) => ({ user: { id: r.userId, name: r.name, tenantId: scope.tenantId }, received: r.received, closed: r.closed, closureRate: r.closureRate }));
   }
 
   /** stageTimes(period, companyId?, branchId?): per deadline kind, average and 90th-percentile minutes. */
   async stageTimes(p: Principal, a: { period: string } & ReportScopeArgs): Promise<StageTimeDto[]> {
     const scope = await this.resolve(p, a);
-    const rows = await stageTimes(this.ds, scope.tenantId, this.query(scope, this.periodBounds(a.period, scope.timeZone)));
+    const rows = await stageTimes(this.ds, scope.tenantId, this.reportQuery(scope, this.periodBounds(a.period, scope.timeZone)));
     return rows.map((r) => ({
       kind: r.kind, completed: r.completed, averageMinutes: r.averageMinutes, p90Minutes: r.p90Minutes, onTimeRate: r.onTimeRate, ...scopeFields(scope),
     }));
@@ -188,10 +188,10 @@ export class ReportsService {
   }
 
   private async figures(scope: ResolvedScope, bounds: PeriodBounds): Promise<ReportFiguresDto> {
-    return { ...figuresDto(await reportFigures(this.ds, scope.tenantId, this.query(scope, bounds))), ...scopeFields(scope) };
+    return { ...figuresDto(await reportFigures(this.ds, scope.tenantId, this.reportQuery(scope, bounds))), ...scopeFields(scope) };
   }
 
-  private query(scope: ResolvedScope, bounds: PeriodBounds): ReportQuery {
+  private reportQuery(scope: ResolvedScope, bounds: PeriodBounds): ReportQuery {
     return { fromMs: bounds.fromMs, toMs: bounds.toMs, companyIds: scope.companyIds, branchIds: scope.branchIds, timeZone: scope.timeZone };
   }
 

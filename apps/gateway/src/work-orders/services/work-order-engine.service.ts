@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'crypto';
 import type { UpdateDefinition } from '@temporalio/common';
-import { INVALID_TRANSITION, RETRY_KEY_UPDATE_PREFIX } from '../../../../../workflows/shared/complaint.types';
+import { INVALID_TRANSITION } from '../../../../../workflows/shared/complaint.types';
 import { workOrderWorkflowId } from '../../../../../workflows/shared/ids';
 import {
   WORK_ORDER_REFUSED, WorkOrderActionBase, WorkOrderActionResult, WorkOrderWorkflowInput, workOrderIssuedUpdate,
@@ -10,7 +10,7 @@ import { uuidV5 } from '../../common/deterministic-id.util';
 import { GATEWAY_CONFIG, GatewayConfig } from '../../common/gateway.config';
 import { TemporalClientProvider } from '../../common/temporal.provider';
 import { TenantWriteBudget } from '../../common/write-budget';
-import { EngineWording, executeTenantUpdate, startWithUpdate } from '../../common/workflow-engine.util';
+import { EngineWording, retryKeyUpdateId, executeTenantUpdate, startWithUpdate } from '../../common/workflow-engine.util';
 
 // Namespaces (fixed random UUIDs): work-order ids from (tenant, complaint, requestId); action update ids
 // from (tenant, work order, requestId).
@@ -24,7 +24,7 @@ export function workOrderIdFor(tenantId: string, complaintId: string, requestId:
 
 /** The Update id of a work-order action with the client's retry key: the same key on the same order, the same id. */
 export function workOrderActionUpdateId(tenantId: string, workOrderId: string, requestId: string): string {
-  return `${RETRY_KEY_UPDATE_PREFIX}${uuidV5(WORK_ORDER_ACTION_NS, `${tenantId}|${workOrderId}|${requestId}`)}`;
+  return retryKeyUpdateId(WORK_ORDER_ACTION_NS, tenantId, workOrderId, requestId);
 }
 
 const WORDING: EngineWording = {
