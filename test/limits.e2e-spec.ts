@@ -128,6 +128,29 @@ describe('limits: query complexity, body size, rates, fair sharing, development 
     expect((await post(anonUrl, { query: '{ health }' })).status).toBe(429);
   });
 
+  it('counts the console\'s .xlsx exports against the same per-user rate as GraphQL, refused with a JSON 429', async () => {
+    const url = await stack.extraGateway({ limits: { ...HIGH, userPerMinute: 3 } });
+    const exportUrl = new URL('/console/export/overdue.xlsx', url).toString();
+    const get = (): Promise<Response> => fetch(exportUrl, { headers: { authorization: `Bearer ${a.tokens.headOffice}` } });
+    for (let i = 0; i < 2; i++) {
+      const ok = await get();
+      expect(ok.status).toBe(200);
+      await ok.arrayBuffer();
+    }
+    // The third request of the minute is a GraphQL one: allowed; then both kinds are refused.
+    expect((await post(url, { query: '{ me { id } }' }, a.tokens.headOffice)).body.errors).toBeUndefined();
+    const over = await get();
+    expect(over.status).toBe(429);
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+    const body = (await over.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('RATE_LIMITED');
+    expect(body.error.message).toMatch(/this user's limit of 3 requests per minute/);
+    expect((await post(url, { query: '{ me { id } }' }, a.tokens.headOffice)).status).toBe(429);
+    // Another tenant's head office still exports.
+    const other = await fetch(exportUrl, { headers: { authorization: `Bearer ${b.tokens.headOffice}` } });
+    expect(other.status).toBe(200);
+  });
+
   it('refuses introspection and does not serve GraphiQL outside development mode', async () => {
     const q = { query: '{ __schema { types { name } } }' };
     const r = await post(stack.url, q);

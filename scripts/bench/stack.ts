@@ -36,7 +36,9 @@ export async function startBenchStack(sup: Supervisor, say: Say): Promise<BenchS
   if (pg.embedded) await dropStaleBenchDatabases(pg.url, say, dropDatabase);
   const dbName = `${BENCH_DB_PREFIX}${process.pid}_${randomBytes(3).toString('hex')}`;
   const databaseUrl = await createDatabase(pg.url, dbName);
-  sup.onStop(STOP_ORDER.database, `scratch database ${dbName} (dropped)`, () => dropDatabase(pg.url, dbName));
+  // BENCH_KEEP_DATABASE=1 keeps it for a look afterwards (EXPLAIN on the generated data); the next run drops it.
+  if (process.env.BENCH_KEEP_DATABASE === '1') say(`scratch database ${dbName} is kept (BENCH_KEEP_DATABASE=1): ${databaseUrl}`);
+  else sup.onStop(STOP_ORDER.database, `scratch database ${dbName} (dropped)`, () => dropDatabase(pg.url, dbName));
   const { runMigrations } = await import('../../libs/persistence/src/data-source');
   await runMigrations(databaseUrl);
   const { ensureApplicationLogin } = await import('../../libs/persistence/src/application-role');

@@ -9,6 +9,7 @@ import { installRateLimits } from './common/rate-limit';
 import { tokenVerifierFor } from './auth/token-verifier';
 import { InputValidationPipe } from './common/validation.pipe';
 import { installConsole } from './reports/export/console-static';
+import { EXPORT_ROUTE } from './reports/export/report-export.route';
 
 const GRAPHQL_PATH = '/graphql';
 
@@ -32,7 +33,7 @@ export async function createGateway(config: GatewayConfig): Promise<NestFastifyA
   });
   // Rate limits and the per-tenant concurrency limit, then GraphQL-over-HTTP request checks and media types.
   // One token verifier per gateway (identity providers' key sets cached): built here, so a bad configuration stops the start.
-  await installRateLimits(fastify, { path: GRAPHQL_PATH, tokens: tokenVerifierFor(config), limits });
+  await installRateLimits(fastify, { path: GRAPHQL_PATH, alsoOn: [EXPORT_ROUTE], tokens: tokenVerifierFor(config), limits });
   installGraphqlHttp(fastify, { path: GRAPHQL_PATH, maxQueryChars: limits.maxQueryChars });
   // The head-office console at /console (its static build, when built) and its .xlsx exports.
   await installConsole(fastify, app, config);

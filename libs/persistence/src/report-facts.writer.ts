@@ -17,16 +17,16 @@ export async function upsertReportFacts(
   const f = complaintFactValues(state, events);
   const written: unknown[] = await m.query(
     `INSERT INTO report_complaint_facts AS f (
-       tenant_id, complaint_id, company_id, branch_id, category, kind, severity, peak_severity, hot_or_major_at, received_at,
+       tenant_id, complaint_id, company_id, branch_id, zone, category, kind, severity, peak_severity, hot_or_major_at, received_at,
        valid, invalid, resolved_at, called_back_at, satisfied, reopened, closed_at, withdrawn, merged, open, overdue,
        dispatcher_id, specialist_id, escalation_count, special_report_at, updated_seq)
-     SELECT c.tenant_id, c.id, c.company_id, c.branch_id, $3, c.kind, $4, $5,
+     SELECT c.tenant_id, c.id, c.company_id, c.branch_id, b.timezone, $3, c.kind, $4, $5,
        COALESCE($6::timestamptz, CASE WHEN $5 IN ('HOT', 'MAJOR') THEN c.received_at END), c.received_at,
        $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, c.owner_id,
        (SELECT count(*)::int FROM escalations x WHERE x.tenant_id = c.tenant_id AND x.complaint_id = c.id), $19, $20
-     FROM complaints c WHERE c.id = $1 AND c.tenant_id = $2
+     FROM complaints c JOIN branches b ON b.tenant_id = c.tenant_id AND b.id = c.branch_id WHERE c.id = $1 AND c.tenant_id = $2
      ON CONFLICT (tenant_id, complaint_id) DO UPDATE SET
-       company_id = EXCLUDED.company_id, branch_id = EXCLUDED.branch_id, category = EXCLUDED.category, kind = EXCLUDED.kind,
+       company_id = EXCLUDED.company_id, branch_id = EXCLUDED.branch_id, zone = EXCLUDED.zone, category = EXCLUDED.category, kind = EXCLUDED.kind,
        severity = EXCLUDED.severity,
        peak_severity = CASE WHEN array_position(${SEVERITY_ORDER}, EXCLUDED.peak_severity) > array_position(${SEVERITY_ORDER}, f.peak_severity)
          THEN EXCLUDED.peak_severity ELSE f.peak_severity END,
@@ -52,10 +52,10 @@ export async function upsertReportFacts(
     await m.query(
       `INSERT INTO report_stage_facts AS s (
          tenant_id, complaint_id, kind, round, started_at, due_at, completed_at, breached_at, cancelled_at, met_on_time, actor_id,
-         company_id, branch_id, category, severity_at_completion, updated_seq)
+         company_id, branch_id, zone, category, severity_at_completion, updated_seq)
        SELECT c.tenant_id, c.id, d.kind, d.round, d.started_at, d.due_at, d.completed_at, d.breached_at, d.cancelled_at, d.met_on_time,
-         d.actor_id, c.company_id, c.branch_id, $3, d.severity, $4
-       FROM complaints c
+         d.actor_id, c.company_id, c.branch_id, b.timezone, $3, d.severity, $4
+       FROM complaints c JOIN branches b ON b.tenant_id = c.tenant_id AND b.id = c.branch_id
        CROSS JOIN unnest($5::text[], $6::int[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[],
          $11::timestamptz[], $12::boolean[], $13::uuid[], $14::text[])
          AS d(kind, round, started_at, due_at, completed_at, breached_at, cancelled_at, met_on_time, actor_id, severity)
@@ -64,7 +64,7 @@ export async function upsertReportFacts(
          due_at = EXCLUDED.due_at, completed_at = EXCLUDED.completed_at, breached_at = EXCLUDED.breached_at,
          cancelled_at = EXCLUDED.cancelled_at, met_on_time = EXCLUDED.met_on_time,
          actor_id = COALESCE(s.actor_id, EXCLUDED.actor_id), severity_at_completion = COALESCE(s.severity_at_completion, EXCLUDED.severity_at_completion),
-         company_id = EXCLUDED.company_id, branch_id = EXCLUDED.branch_id, category = EXCLUDED.category, updated_seq = EXCLUDED.updated_seq
+         company_id = EXCLUDED.company_id, branch_id = EXCLUDED.branch_id, zone = EXCLUDED.zone, category = EXCLUDED.category, updated_seq = EXCLUDED.updated_seq
        WHERE s.updated_seq < EXCLUDED.updated_seq`,
       [
         complaintId, tenantId, state.category, state.seq,

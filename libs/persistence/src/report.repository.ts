@@ -1,4 +1,5 @@
 import { DataSource, type EntityManager } from 'typeorm';
+import { instantToZoned, localDate } from '../../domain/src/calendar/zoned-time.util';
 import { DEADLINE_KINDS, type DeadlineKind, type Severity } from '../../domain/src/enums';
 import { TenantSource, inTenant } from './tenant-transaction';
 
@@ -210,9 +211,10 @@ type ScopeIds = { companyIds: string[] | null; branchIds: string[] | null };
 type ComplaintCountRow = ComplaintCounts & { branch_id: string | null; category: string | null; severity: string | null; g_branch: number; g_category: number };
 
 /**
- * The complaint-fact counts of the period, in one pass over the facts received, first resolved or
- * first called back in it (three index ranges), per branch, per category and per severity
- * (GROUPING SETS; every count is additive, so the total is the sum of the branches).
+ * The complaint-fact counts of the period straight from the facts, in one pass over the facts
+ * received, first resolved or first called back in it (three index ranges), per branch, per category
+ * and per severity (GROUPING SETS; every count is additive, so the total is the sum of the branches).
+ * Used for the branches whose days the rollups do not count in the report's zone.
  */
 async function complaintCounts(m: EntityManager, tenantId: string, q: ReportQuery, scope: ScopeIds): Promise<ComplaintCountRow[]> {
   const sql = new Sql();
@@ -240,6 +242,75 @@ async function complaintCounts(m: EntityManager, tenantId: string, q: ReportQuer
         AND (${inPeriod('received_at')} OR ${inPeriod('resolved_at')} OR ${inPeriod('called_back_at')})
       GROUP BY GROUPING SETS ((f.branch_id), (f.category), (f.severity))`,
     sql.params,
+  );
+}
+
+/** The period as local days [fromDay, toDay) of its zone when both bounds are local midnights there; else null. */
+export function periodDays(q: Pick<ReportQuery, 'fromMs' | 'toMs' | 'timeZone'>): { fromDay: string; toDay: string } | null {
+  const midnight = (ms: number): string | null => {
+    const l = instantToZoned(ms, q.timeZone);
+    return l.hour === 0 && l.minute === 0 && l.second === 0 && l.millisecond === 0 ? localDate(ms, q.timeZone) : null;
+  };
+  const fromDay = midnight(q.fromMs);
+  const toDay = midnight(q.toMs);
+  return fromDay && toDay ? { fromDay, toDay } : null;
+}
+
+/**
+ * The same counts from the day rollups (migration 1763930000000-report-rollups) for branches that
+ * count their days in the report's zone. The additive counts are sums of days; the cohort counts are
+ * the period's count minus those still pending at its end (received in the period and not resolved,
+ * not closed; resolved in it and not called back), found through the pending-interval GiST indexes
+ * by `report_pending_counts` (the transaction's tenant only).
+ */
+async function rolledComplaintCounts(
+  m: EntityManager, tenantId: string, q: ReportQuery, days: { fromDay: string; toDay: string }, branchIds: string[],
+): Promise<ComplaintCountRow[]> {
+  const sql = new Sql();
+  const tenant = sql.add(tenantId);
+  const branches = sql.add(branchIds);
+  const zone = sql.add(q.timeZone);
+  const fromDay = sql.add(days.fromDay);
+  const toDay = sql.add(days.toDay);
+  const start = sql.add(new Date(q.fromMs).toISOString());
+  const end = sql.add(new Date(q.toMs).toISOString());
+  const parts = [
+    `SELECT d.branch_id, d.category, d.severity, sum(d.received) AS received, sum(d.valid) AS valid, sum(d.invalid) AS invalid,
+            sum(d.resolved) AS resolved_in_period, sum(d.reopened) AS reopened, sum(d.valid_resolved) AS valid_resolved,
+            sum(d.callbacks) AS callbacks, sum(d.satisfied) AS satisfied, 0 AS pending_resolution, 0 AS pending_closure, 0 AS pending_callback
+       FROM report_day_counts d
+      WHERE d.tenant_id = ${tenant}::uuid AND d.zone = ${zone} AND d.day >= ${fromDay}::date AND d.day < ${toDay}::date
+        AND d.branch_id = ANY(${branches}::uuid[])
+      GROUP BY d.branch_id, d.category, d.severity`,
+    // Pending at the period's end, received (resolved, for callbacks) in it: the transaction's tenant only (see the migration).
+    `SELECT p.branch_id, p.category, p.severity, 0, 0, 0, 0, 0, 0, 0, 0, p.pending_resolution, p.pending_closure, p.pending_callback
+       FROM report_pending_counts(${branches}::uuid[], ${start}::timestamptz, ${end}::timestamptz) p`,
+  ];
+  return m.query(
+    `SELECT u.branch_id, u.category, u.severity, GROUPING(u.branch_id)::int AS g_branch, GROUPING(u.category)::int AS g_category,
+            sum(u.received)::int AS received, sum(u.valid)::int AS valid, sum(u.invalid)::int AS invalid,
+            (sum(u.valid) - sum(u.pending_resolution))::int AS resolved,
+            (sum(u.received) - sum(u.pending_closure))::int AS closed,
+            sum(u.resolved_in_period)::int AS resolved_in_period, sum(u.reopened)::int AS reopened,
+            sum(u.valid_resolved)::int AS valid_resolved_in_period,
+            (sum(u.valid_resolved) - sum(u.pending_callback))::int AS called_back,
+            sum(u.callbacks)::int AS callbacks, sum(u.satisfied)::int AS satisfied
+       FROM (${parts.join(' UNION ALL ')}) u
+      GROUP BY GROUPING SETS ((u.branch_id), (u.category), (u.severity))`,
+    sql.params,
+  );
+}
+
+/** Stages completed in the period, per branch, from the stage day rollups (branches counting days in the report's zone). */
+async function rolledStageCounts(
+  m: EntityManager, tenantId: string, q: ReportQuery, days: { fromDay: string; toDay: string }, branchIds: string[],
+): Promise<(StageCounts & { branch_id: string })[]> {
+  return m.query(
+    `SELECT d.branch_id, sum(d.completed)::int AS completed, sum(d.on_time)::int AS on_time
+       FROM report_stage_day_counts d
+      WHERE d.tenant_id = $1::uuid AND d.zone = $2 AND d.day >= $3::date AND d.day < $4::date AND d.branch_id = ANY($5::uuid[])
+      GROUP BY d.branch_id`,
+    [tenantId, q.timeZone, days.fromDay, days.toDay, branchIds],
   );
 }
 
@@ -337,41 +408,62 @@ export async function branchFigures(source: TenantSource, tenantId: string, q: R
   return (await reportFiguresWithBranches(source, tenantId, q)).branches;
 }
 
-/** The figures of the scope and of each of its branches, from the same passes (one transaction). */
+/**
+ * The figures of the scope and of each of its branches, from the same passes: the day rollups where
+ * they count in the report's zone, the facts elsewhere (`rollups: false`: the facts everywhere — the
+ * same figures, slower; the rollups' tests compare the two).
+ */
 export async function reportFiguresWithBranches(
-  source: TenantSource, tenantId: string, q: ReportQuery,
+  source: TenantSource, tenantId: string, q: ReportQuery, options: { rollups?: boolean } = {},
 ): Promise<{ figures: ReportFigures; branches: BranchFigures[] }> {
   const scope = await narrowScope(source, tenantId, q);
   if (!scope) return { figures: emptyFigures(q), branches: [] };
+  const each = <T>(work: (m: EntityManager) => Promise<T>): Promise<T> => inTenant(source, tenantId, work);
+  const branchRows = await each((m) => branchesOf(m, tenantId, scope));
+  // Branches counting their days in the report's zone are read from the rollups; any other (a
+  // tenant with branches in several zones, reported in one) straight from the facts.
+  const days = validPeriod(q) && options.rollups !== false ? periodDays(q) : null;
+  const rolled = days ? branchRows.filter((b) => b.timezone === q.timeZone).map((b) => b.id) : [];
+  const raw = branchRows.map((b) => b.id).filter((id) => !rolled.includes(id));
+  const rawScope: ScopeIds = { companyIds: null, branchIds: raw };
+  const some = raw.length > 0 && validPeriod(q);
   // The passes are independent: from a data source each runs in its own tenant transaction, at once
   // (the report's latency is the slowest pass, not their sum); inside a caller's transaction, in turn.
-  const each = <T>(work: (m: EntityManager) => Promise<T>): Promise<T> => inTenant(source, tenantId, work);
   const concurrent = source instanceof DataSource;
+  const none = <T>(): Promise<T[]> => Promise.resolve([]);
   const passes = [
-    () => each((m) => branchesOf(m, tenantId, scope)),
-    () => (validPeriod(q) ? each((m) => complaintCounts(m, tenantId, q, scope)) : Promise.resolve([])),
-    () => (validPeriod(q) ? each((m) => stageCounts(m, tenantId, q, scope)) : Promise.resolve([])),
-    () => (validPeriod(q) ? each((m) => workOrderCounts(m, tenantId, q, scope)) : Promise.resolve([])),
-    () => (validPeriod(q) ? each((m) => overdueCounts(m, tenantId, scope)) : Promise.resolve([])),
+    () => (days && rolled.length ? each((m) => rolledComplaintCounts(m, tenantId, q, days, rolled)) : none<ComplaintCountRow>()),
+    () => (some ? each((m) => complaintCounts(m, tenantId, q, rawScope)) : none<ComplaintCountRow>()),
+    () => (days && rolled.length ? each((m) => rolledStageCounts(m, tenantId, q, days, rolled)) : none<StageCounts & { branch_id: string }>()),
+    () => (some ? each((m) => stageCounts(m, tenantId, q, rawScope)) : none<StageCounts & { branch_id: string }>()),
+    () => (validPeriod(q) && branchRows.length ? each((m) => workOrderCounts(m, tenantId, q, scope)) : none<WorkOrderCounts & { branch_id: string }>()),
+    () => (validPeriod(q) && branchRows.length ? each((m) => overdueCounts(m, tenantId, scope)) : none<{ branch_id: string; overdue: number }>()),
   ] as const;
   const results: unknown[] = [];
   if (concurrent) results.push(...(await Promise.all(passes.map((p) => p()))));
   else for (const p of passes) results.push(await p());
-  const [branchRows, rows, stages, orders, overdue] = results as [
-    BranchRow[], ComplaintCountRow[], (StageCounts & { branch_id: string })[], (WorkOrderCounts & { branch_id: string })[], { branch_id: string; overdue: number }[],
+  const [rolledRows, rawRows, rolledStages, rawStages, orders, overdue] = results as [
+    ComplaintCountRow[], ComplaintCountRow[], (StageCounts & { branch_id: string })[], (StageCounts & { branch_id: string })[],
+    (WorkOrderCounts & { branch_id: string })[], { branch_id: string; overdue: number }[],
   ];
+  const rows = [...rolledRows, ...rawRows];
+  const stages = [...rolledStages, ...rawStages];
   const complaints = new Map<string, ComplaintCounts>();
-  const byCategory: Record<string, FigureBreakdown> = {};
-  const bySeverity: Record<string, FigureBreakdown> = {};
+  const categoryCounts: Record<string, ComplaintCounts> = {};
+  const severityCounts: Record<string, ComplaintCounts> = {};
   let total: ComplaintCounts = ZERO_COMPLAINTS;
   for (const r of rows) {
     const counts = countsOnly(r);
     if (r.g_branch === 0 && r.branch_id) {
       complaints.set(r.branch_id, counts);
       total = addCounts(total, counts);
-    } else if (r.g_category === 0 && r.category) byCategory[r.category] = breakdownOf(counts);
-    else if (r.severity) bySeverity[r.severity] = breakdownOf(counts);
+    } else if (r.g_category === 0 && r.category) categoryCounts[r.category] = addCounts(categoryCounts[r.category] ?? ZERO_COMPLAINTS, counts);
+    else if (r.severity) severityCounts[r.severity] = addCounts(severityCounts[r.severity] ?? ZERO_COMPLAINTS, counts);
   }
+  const breakdowns = (o: Record<string, ComplaintCounts>): Record<string, FigureBreakdown> =>
+    Object.fromEntries(Object.entries(o).map(([k, c]) => [k, breakdownOf(c)]));
+  const byCategory = breakdowns(categoryCounts);
+  const bySeverity = breakdowns(severityCounts);
   const stageMap = byBranch(stages);
   const orderMap = byBranch(orders);
   const overdueMap = byBranch(overdue);
@@ -388,14 +480,14 @@ export async function reportFiguresWithBranches(
   return { figures, branches };
 }
 
-interface BranchRow { id: string; code: string; name: string; company_id: string }
+interface BranchRow { id: string; code: string; name: string; company_id: string; timezone: string }
 
 function branchesOf(m: EntityManager, tenantId: string, scope: ScopeIds): Promise<BranchRow[]> {
   const sql = new Sql();
   const conds = [`b.tenant_id = ${sql.add(tenantId)}::uuid`];
   if (scope.companyIds) conds.push(`b.company_id = ANY(${sql.add(scope.companyIds)}::uuid[])`);
   if (scope.branchIds) conds.push(`b.id = ANY(${sql.add(scope.branchIds)}::uuid[])`);
-  return m.query(`SELECT b.id, b.code, b.name, b.company_id FROM branches b WHERE ${conds.join(' AND ')} ORDER BY b.code, b.id`, sql.params);
+  return m.query(`SELECT b.id, b.code, b.name, b.company_id, b.timezone FROM branches b WHERE ${conds.join(' AND ')} ORDER BY b.code, b.id`, sql.params);
 }
 
 function countsOnly(r: ComplaintCountRow): ComplaintCounts {

@@ -309,9 +309,12 @@ export async function generateReportData(db: Client, org: ReportOrg, n: number, 
   await db.query(`SET maintenance_work_mem = '512MB'`);
   await db.query(`SET work_mem = '64MB'`);
   // Foreign-key triggers off while loading: the generator only references rows it created. (Only
-  // the schema owner / a superuser may; then only internal triggers are skipped here — checked.)
+  // the schema owner / a superuser may; then only internal triggers and the day-rollup triggers are
+  // skipped here — checked —, and the rollups are rebuilt from the facts afterwards.)
   const userTriggers = Number((await db.query(`
-    SELECT count(*) AS n FROM pg_trigger WHERE NOT tgisinternal AND tgrelid = ANY (ARRAY['complaints', 'report_complaint_facts', 'report_stage_facts', 'escalations', 'work_orders', 'work_order_attempts']::regclass[])`)).rows[0].n);
+    SELECT count(*) AS n FROM pg_trigger t WHERE NOT t.tgisinternal
+      AND t.tgrelid = ANY (ARRAY['complaints', 'report_complaint_facts', 'report_stage_facts', 'escalations', 'work_orders', 'work_order_attempts']::regclass[])
+      AND t.tgfoid NOT IN ('report_day_counts_apply'::regproc, 'report_stage_day_counts_apply'::regproc)`)).rows[0].n);
   let replica = false;
   if (userTriggers === 0) {
     replica = await db.query(`SET session_replication_role = replica`).then(() => true, () => false);
@@ -375,11 +378,13 @@ export async function generateReportData(db: Client, org: ReportOrg, n: number, 
   const i0 = performance.now();
   say(`reports: building ${indexes.length} indexes again…`);
   for (const ix of indexes) await db.query(ix.def);
+  say(`reports: day rollups from the facts…`);
+  await db.query(`SELECT report_rollups_rebuild($1::uuid, NULL)`, [org.tenantId]);
   const indexSeconds = (performance.now() - i0) / 1000;
   const loadSeconds = (performance.now() - started) / 1000;
   say(`reports: loaded in ${loadSeconds.toFixed(0)} s; VACUUM ANALYZE (as autovacuum would have, over a year)…`);
   const v0 = performance.now();
-  for (const table of ['complaints', 'report_complaint_facts', 'report_stage_facts', 'escalations', 'work_orders', 'work_order_attempts']) {
+  for (const table of ['complaints', 'report_complaint_facts', 'report_stage_facts', 'escalations', 'work_orders', 'work_order_attempts', 'report_day_counts', 'report_stage_day_counts']) {
     await db.query(`VACUUM (ANALYZE) ${table}`);
   }
   const vacuumSeconds = (performance.now() - v0) / 1000;

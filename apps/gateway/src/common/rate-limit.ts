@@ -89,18 +89,27 @@ export class KeyedConcurrencyLimiter {
   }
 }
 
-export async function installRateLimits(fastify: FastifyInstance, opts: { path: string; tokens: TokenVerifier; limits: GatewayLimits }): Promise<void> {
+/**
+ * The limits on the GraphQL route (`path`) and on the other routes that run reports for a caller
+ * (`alsoOn`, e.g. the console's .xlsx export, which executes GraphQL in-process): the same counters,
+ * so an export costs a request like the query it runs. Refusals there are the route's JSON error body.
+ */
+export async function installRateLimits(
+  fastify: FastifyInstance, opts: { path: string; alsoOn?: readonly string[]; tokens: TokenVerifier; limits: GatewayLimits },
+): Promise<void> {
   const { limits } = opts;
   await fastify.register(rateLimit, { global: false });
   const perUser = fastify.createRateLimit({ max: limits.userPerMinute, timeWindow: 60_000, keyGenerator: async (req) => `user:${(await callerOf(req, opts.tokens)).user}` });
   const perTenant = fastify.createRateLimit({ max: limits.tenantPerMinute, timeWindow: 60_000, keyGenerator: async (req) => `tenant:${(await callerOf(req, opts.tokens)).tenant}` });
   const perIp = fastify.createRateLimit({ max: limits.anonymousPerMinute, timeWindow: 60_000, keyGenerator: (req) => `ip:${req.ip}` });
   const concurrency = new KeyedConcurrencyLimiter(limits.tenantConcurrency, limits.tenantQueue, limits.tenantQueueWaitMs);
-  const isGraphqlRoute = (req: FastifyRequest): boolean => req.routeOptions.url === opts.path;
+  const limited = new Set([opts.path, ...(opts.alsoOn ?? [])]);
+  const isGraphqlRoute = (req: FastifyRequest): boolean => limited.has(req.routeOptions.url ?? '');
 
-  const refuse = (reply: FastifyReply, message: string, retryAfter: number): never => {
+  const refuse = (reply: FastifyReply, message: string, retryAfter: number): FastifyReply => {
     reply.header('retry-after', String(retryAfter));
-    throw rateLimited(message, retryAfter);
+    if (reply.request.routeOptions.url === opts.path) throw rateLimited(message, retryAfter);
+    return reply.code(429).header('cache-control', 'no-store').send({ error: { code: ErrorCode.RATE_LIMITED, message, retryAfter } });
   };
 
   // Before the body is read: a caller over its rate costs no parsing.
@@ -113,7 +122,7 @@ export async function installRateLimits(fastify: FastifyInstance, opts: { path: 
     if (caller.tenant) checks.push({ limiter: perTenant, what: `this organisation's limit of ${limits.tenantPerMinute} requests per minute` });
     for (const { limiter, what } of checks) {
       const r = await limiter(req);
-      if (!r.isAllowed && r.isExceeded) refuse(reply, `too many requests: ${what} is used up; retry after ${r.ttlInSeconds} s`, Math.max(1, r.ttlInSeconds));
+      if (!r.isAllowed && r.isExceeded) return refuse(reply, `too many requests: ${what} is used up; retry after ${r.ttlInSeconds} s`, Math.max(1, r.ttlInSeconds));
     }
   });
 
@@ -124,8 +133,7 @@ export async function installRateLimits(fastify: FastifyInstance, opts: { path: 
     if (!tenant) return;
     const release = await concurrency.acquire(tenant);
     if (!release) {
-      refuse(reply, `too many requests: this organisation already has ${limits.tenantConcurrency} requests running and ${limits.tenantQueue} waiting; retry shortly`, 1);
-      return;
+      return refuse(reply, `too many requests: this organisation already has ${limits.tenantConcurrency} requests running and ${limits.tenantQueue} waiting; retry shortly`, 1);
     }
     reply.raw.once('close', release);
     reply.raw.once('finish', release);

@@ -12,6 +12,8 @@ export class ReportComplaintFactEntity {
   @PrimaryColumn('uuid', { name: 'complaint_id' }) complaintId!: string;
   @Column('uuid', { name: 'company_id' }) companyId!: string;
   @Column('uuid', { name: 'branch_id' }) branchId!: string;
+  /** The zone its days are counted in: its branch's (migration 1763930000000-report-rollups). */
+  @Column('text') zone!: string;
   @Column('text') category!: Category;
   @Column('text') kind!: ComplaintKind;
   /** The current level. */
@@ -73,6 +75,8 @@ export class ReportStageFactEntity {
   @Column('uuid', { name: 'actor_id', nullable: true }) actorId!: string | null;
   @Column('uuid', { name: 'company_id' }) companyId!: string;
   @Column('uuid', { name: 'branch_id' }) branchId!: string;
+  /** The zone its days are counted in: its branch's. */
+  @Column('text') zone!: string;
   @Column('text') category!: Category;
   @Column('text', { name: 'severity_at_completion', nullable: true }) severityAtCompletion!: Severity | null;
   @Column('int', { name: 'updated_seq' }) updatedSeq!: number;
