@@ -3,6 +3,7 @@
 //   BENCH_COMPLAINTS (300)   complaints submitted in the intake section
 //   BENCH_CONCURRENCY (16)   concurrent GraphQL clients
 //   BENCH_LIST_QUERIES (300) complaints(first: 20) queries in the list section
+//   BENCH_LIST_SMALL / BENCH_LIST_LARGE (10000 / 1000000, 0 skips) / BENCH_LIST_SCALE_QUERIES (4000)   the list at two tenant sizes, see sections/list.ts
 //   BENCH_VERBOSE=1          echo the worker's and gateway's own output
 //   BENCH_NOISY_* / BENCH_LIMITS_ITERATIONS   see sections/noisy-neighbour.ts, sections/limits-cost.ts
 //   BENCH_WORK_ORDERS (1000)  work orders issued and completed in the work-orders section

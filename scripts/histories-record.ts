@@ -20,6 +20,7 @@ import { DEADLINE_KINDS } from '../libs/domain/src/enums';
 import type { BranchCalendar } from '../libs/domain/src/calendar/calendar.types';
 import type { Policy } from '../libs/domain/src/policy/policy.types';
 import { ensurePostgres } from './infra/postgres';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../apps/worker/src/observability/workflow-interceptor-modules';
 import { resolveTemporal } from './infra/temporal-cli';
 import { startTemporalDevServer } from './infra/temporal-server';
 import { complaintWorkflowId, dailyReportWorkflowId, escalationWorkflowId, workOrderWorkflowId } from '../workflows/shared/ids';
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
     const pg = await ensurePostgres({ dataDir: path.join(ROOT, '.data', 'histories-postgres'), port: 0, log: say });
     stops.push(pg.stop);
     say(`PostgreSQL ready (${pg.embedded ? 'embedded' : 'DATABASE_URL'})`);
-    const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve(path.join(ROOT, 'workflows')), logger: undefined });
+    const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve(path.join(ROOT, 'workflows')), workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: undefined });
     const bundlePath = path.join(ROOT, '.data', `histories-workflow-bundle-${process.pid}.js`);
     fs.mkdirSync(path.dirname(bundlePath), { recursive: true });
     fs.writeFileSync(bundlePath, code);

@@ -20,17 +20,16 @@
 //   scripts/infra/child-service.ts     a child process with prefixed output, readiness, SIGTERM→SIGKILL
 //   scripts/infra/backing-services.ts  Temporal and PostgreSQL (external or started by us)
 //   scripts/infra/services.ts          the worker and the gateway: environment, start, readiness
-//   scripts/start/                     config, single-instance pid file, the banner
+//   scripts/start/                     config, single-instance pid file, the shared start steps, the banner
 import path from 'path';
 import { PostgresInfo, TemporalInfo, choosePort, startPostgres, startTemporal } from './infra/backing-services';
-import { Say, makeSay, paint } from './infra/output';
+import { Say, makeSay } from './infra/output';
 import { Supervisor, allSettled, delegateToSupervisor } from './infra/supervisor';
 import { startAppServices } from './infra/services';
-import {
-  APP_DATABASE, DATA_DIR, EMBEDDED_PG_DIR, ROOT, RuntimeFacts, TEMPORAL_DB_FILE, jwtSecret, markRuntimeStopped, writeRuntimeFacts,
-} from './runtime-config';
+import { DATA_DIR, EMBEDDED_PG_DIR, ROOT, RuntimeFacts, TEMPORAL_DB_FILE, jwtSecret } from './runtime-config';
 import { startConfig, startServiceEnv } from './start/config';
 import { claimSingleInstance } from './start/single-instance';
+import { ensureConsole, finishStart, prepareAppDatabase } from './start/steps';
 
 async function start(sup: Supervisor, say: Say): Promise<void> {
   const began = Date.now();
@@ -46,19 +45,9 @@ async function start(sup: Supervisor, say: Say): Promise<void> {
   ]);
   sup.checkpoint();
 
-  const { createDatabase } = await import('./infra/postgres');
-  const databaseUrl = pg.embedded ? await createDatabase(pg.url, APP_DATABASE) : pg.url;
-  const { runMigrations } = await import('../libs/persistence/src/data-source');
-  const applied = await runMigrations(databaseUrl);
-  say(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
-  // The services connect as the application role, under row-level security (migrations ran as the owner).
-  const { ensureApplicationLogin } = await import('../libs/persistence/src/application-role');
-  const appDatabaseUrl = await ensureApplicationLogin(databaseUrl);
+  const { databaseUrl, appDatabaseUrl } = await prepareAppDatabase(pg, say);
   sup.checkpoint();
-
-  // The head-office console (served by the gateway at /console): built when missing or older than its sources.
-  const { ensureConsoleBuilt } = await import('./console-build');
-  if (!(await ensureConsoleBuilt(say))) say('console build is up to date (dist/console)');
+  await ensureConsole(say);
   sup.checkpoint();
 
   const gatewayPort = await choosePort(config.ports.gateway, 'GraphQL gateway', say);
@@ -79,27 +68,7 @@ async function start(sup: Supervisor, say: Say): Promise<void> {
     pid: process.pid,
     startedAt: new Date().toISOString(),
   };
-  writeRuntimeFacts(facts);
-  process.once('exit', () => markRuntimeStopped(process.pid));
-
-  let demo: import('./demo/seed').DemoTenant | undefined;
-  let seeded = false;
-  if (!config.seedDemo) {
-    say('SEED_DEMO=0: not seeding a demo tenant');
-  } else {
-    const { ensureDemoTenant } = await import('./demo/seed');
-    try {
-      ({ demo, seeded } = await ensureDemoTenant({ graphqlUrl, databaseUrl, jwtSecret: secret.secret, say, shouldStop: () => sup.stopping }));
-    } catch (err) {
-      sup.checkpoint();
-      // The platform itself is up: keep it running; the next start completes the demo (the seed resumes).
-      say(paint(`could not seed the demo tenant: ${(err as Error).message}`, 'yellow'));
-      say(paint('the platform is running without it; the next npm start tries again', 'yellow'));
-    }
-  }
-  sup.checkpoint();
-  const { printBanner } = await import('./start/banner');
-  printBanner({ facts, demo, seeded, jwtSecret: secret.secret, seconds: (Date.now() - began) / 1000 });
+  await finishStart(sup, say, { facts, config, secret, began, command: 'npm start' });
 }
 
 function main(): void {

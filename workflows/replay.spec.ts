@@ -11,6 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DEADLINE_KINDS } from '../libs/domain/src/enums';
 import { installTemporalRuntime } from '../apps/worker/src/temporal-runtime';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../apps/worker/src/observability/workflow-interceptor-modules';
 import { historyFromJsonValue } from '../test/support/history-json';
 import * as contracts from './shared/updates';
 import * as workOrderContracts from './shared/work-order';
@@ -146,7 +147,8 @@ async function bundle(opts: { coverage?: boolean; transform?: (source: string) =
   };
   const { code } = await bundleWorkflowCode({
     workflowsPath: WORKFLOWS,
-    workflowInterceptorModules: opts.coverage ? [COVERAGE_INTERCEPTORS] : [],
+    // The production bundle's interceptors (request ids in headers only: they must not change a command).
+    workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES, ...(opts.coverage ? [COVERAGE_INTERCEPTORS] : [])],
     webpackConfigHook: hook,
     logger: { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: (m: string) => console.error(m), log: () => undefined } as never,
   });

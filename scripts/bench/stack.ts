@@ -82,7 +82,10 @@ export async function startBenchStack(sup: Supervisor, say: Say): Promise<BenchS
 async function bundleWorkflows(say: Say): Promise<string> {
   const started = Date.now();
   const { bundleWorkflowCode, DefaultLogger } = await import('@temporalio/worker');
-  const { code } = await bundleWorkflowCode({ workflowsPath: path.join(ROOT, 'workflows', 'index.ts'), logger: new DefaultLogger('WARN') });
+  const { WORKFLOW_INTERCEPTOR_MODULES } = await import('../../apps/worker/src/observability/workflow-interceptor-modules');
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: path.join(ROOT, 'workflows', 'index.ts'), workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: new DefaultLogger('WARN'),
+  });
   const file = path.join(DATA_DIR, 'bench', 'workflow-bundle.js');
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, code);
@@ -110,10 +113,10 @@ async function dropStaleBenchDatabases(baseUrl: string, say: Say, dropDatabase: 
   }
 }
 
-type Gql = <T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string) => Promise<T>;
+export type Gql = <T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string) => Promise<T>;
 
 /** A group with one company, two branches and a dispatcher in each (as test/support/fixtures.ts). */
-async function provisionTenant(gql: Gql, secret: string): Promise<BenchTenant> {
+export async function provisionTenant(gql: Gql, secret: string): Promise<BenchTenant> {
   const t = await gql(OPS.createTenant, { n: 'Bench Property Group', p: 'pm-branch', h: 'Bench Head Office' }, platformAdminToken(secret));
   const tenantId = t.createTenant.tenant.id as string;
   const headOffice = t.createTenant.headOffice.id as string;

@@ -25,8 +25,10 @@ export interface ChildServiceOptions {
   name: string;
   /** A .ts entry point relative to the repo root, run with scripts/run-ts.js … */
   entry?: string;
-  /** … or the arguments to give `node` as they are (e.g. `['-e', '…']`). */
+  /** … or the arguments to give `node` as they are (e.g. `['-e', '…']`) … */
   nodeArgs?: string[];
+  /** … or another program (e.g. a Temporal server service). */
+  program?: { file: string; args: string[] };
   env: NodeJS.ProcessEnv;
   color?: Color;
   /** Print the child's output prefixed with `[name]` (default true). */
@@ -54,10 +56,10 @@ export class ChildService {
     const entryArgs = opts.entry ? [RUN_TS, opts.entry] : undefined;
     // SERVICE_CPU_PROF_DIR: each service writes a V8 CPU profile there when it stops (profiling the bench).
     const profile = entryArgs && process.env.SERVICE_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SERVICE_CPU_PROF_DIR}`] : [];
-    const args = opts.nodeArgs ?? (entryArgs ? [...profile, ...entryArgs] : undefined);
-    if (!args) throw new Error(`${opts.name}: give an entry or nodeArgs`);
+    const args = opts.program?.args ?? opts.nodeArgs ?? (entryArgs ? [...profile, ...entryArgs] : undefined);
+    if (!args) throw new Error(`${opts.name}: give an entry, nodeArgs or a program`);
     const prefix = `${paint(`[${opts.name}]`, opts.color ?? 'magenta')} `;
-    this.child = spawn(process.execPath, args, { cwd: ROOT, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(opts.program?.file ?? process.execPath, args, { cwd: ROOT, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.on('error', () => undefined); // reported through the exit below
     if (this.child.pid === undefined) throw new Error(`could not start the ${opts.name}`);
     this.pid = this.child.pid;

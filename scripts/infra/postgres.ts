@@ -233,7 +233,7 @@ export function sanitizeDatabaseName(name: string): string {
   return db;
 }
 
-function withDatabase(url: string, db: string): string {
+export function withDatabase(url: string, db: string): string {
   const u = new URL(url);
   u.pathname = `/${encodeURIComponent(db)}`;
   return u.toString();

@@ -55,6 +55,8 @@ export interface AppServicesOptions {
   echo?: boolean;
   /** Called right after each is spawned, before it is ready (the bench samples memory from then on). */
   onSpawn?: (service: ChildService) => void;
+  /** Their names in output and messages (default worker / gateway; replicas are numbered). */
+  names?: { worker: string; gateway: string };
 }
 
 export interface AppServices {
@@ -70,16 +72,30 @@ export interface AppServices {
 export async function startAppServices(sup: Supervisor, opts: AppServicesOptions): Promise<AppServices> {
   const port = Number(opts.env.PORT);
   if (!Number.isInteger(port) || port <= 0) throw new Error(`startAppServices: env.PORT=${opts.env.PORT} is not a port`);
+  const names = opts.names ?? { worker: 'worker', gateway: 'gateway' };
   const worker = startService(sup, {
-    name: 'worker', entry: WORKER_ENTRY, env: { ...opts.env, ...opts.workerEnv }, color: 'cyan', echo: opts.echo,
+    name: names.worker, entry: WORKER_ENTRY, env: { ...opts.env, ...opts.workerEnv }, color: 'cyan', echo: opts.echo,
     stopOrder: STOP_ORDER.worker, graceMs: WORKER_STOP_GRACE_MS,
   });
   opts.onSpawn?.(worker);
-  const gateway = startService(sup, { name: 'gateway', entry: GATEWAY_ENTRY, env: opts.env, color: 'magenta', echo: opts.echo, stopOrder: STOP_ORDER.gateway });
+  const gateway = startService(sup, { name: names.gateway, entry: GATEWAY_ENTRY, env: opts.env, color: 'magenta', echo: opts.echo, stopOrder: STOP_ORDER.gateway });
   opts.onSpawn?.(gateway);
   const graphqlUrl = graphqlUrlFor(port);
   await allSettled<[void, void]>([worker.waitForLine(WORKER_READY, READY_TIMEOUT_MS), waitForGateway(graphqlUrl, gateway, sup)]);
   return { worker, gateway, graphqlUrl };
+}
+
+/**
+ * Several worker + gateway pairs (the cluster profile: replicas behind one task queue and one
+ * database), one gateway per port in `ports`; all start together. `env` is shared, PORT excepted.
+ */
+export async function startAppReplicas(sup: Supervisor, opts: Omit<AppServicesOptions, 'names'> & { ports: number[] }): Promise<AppServices[]> {
+  const { ports, ...rest } = opts;
+  return allSettled(
+    ports.map((port, i) =>
+      startAppServices(sup, { ...rest, env: { ...opts.env, PORT: String(port) }, names: { worker: `worker-${i + 1}`, gateway: `gateway-${i + 1}` } }),
+    ),
+  );
 }
 
 /** Waits until the gateway answers `{ health }`. */

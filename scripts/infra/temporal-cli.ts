@@ -3,12 +3,10 @@
 // packages and the Go module proxy are reachable on dev/CI boxes, so we compile it from source.
 //
 // Run directly to print the CLI path: node scripts/run-ts.js scripts/infra/temporal-cli.ts
-import { spawn } from 'child_process';
-import fs from 'fs';
-import os from 'os';
 import path from 'path';
 import { withFileLock } from './file-lock';
-import { defaultLog, findOnPath, isExecutableFile, LineTail, Log, run } from './process-utils';
+import { buildCacheDir, goInstall } from './go-install';
+import { defaultLog, findOnPath, isExecutableFile, Log, run } from './process-utils';
 
 // Pinned: v1.6.0+ has a `replace` directive in go.mod, which `go install pkg@version` refuses.
 export const TEMPORAL_CLI_VERSION = '1.5.1';
@@ -27,8 +25,7 @@ export type TemporalTarget =
   | { external: false; cliPath: string; namespace: string };
 
 export function temporalCliCacheDir(): string {
-  const cacheHome = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return path.join(cacheHome, 'complaint-platform', `temporal-v${TEMPORAL_CLI_VERSION}`);
+  return buildCacheDir(`temporal-v${TEMPORAL_CLI_VERSION}`);
 }
 
 export function cachedTemporalCliPath(): string {
@@ -99,88 +96,20 @@ async function checkCli(file: string): Promise<string | undefined> {
   return undefined;
 }
 
-function findGo(): string | undefined {
-  // Go's default install location is often missing from PATH in non-login shells.
-  const candidates = [
-    findOnPath('go'),
-    process.env.GOROOT ? path.join(process.env.GOROOT, 'bin', 'go') : undefined,
-    '/usr/local/go/bin/go',
-    path.join(os.homedir(), 'go', 'bin', 'go'),
-  ];
-  return candidates.find((c): c is string => !!c && isExecutableFile(c));
-}
-
 async function buildTemporalCli(target: string, log: Log): Promise<void> {
-  const go = findGo();
-  if (!go) {
-    throw new Error(
-      'The Temporal CLI is needed to run a local Temporal server, and it is neither on PATH nor cached at ' +
-        `${target}. Building it needs the Go toolchain (>= 1.25), which was not found either.\n` +
-        'Fix one of:\n' +
-        '  • install Go (https://go.dev/dl/ or `apt-get install golang-go` if recent enough) and re-run;\n' +
-        '  • install the Temporal CLI >= 1.4 on PATH (https://docs.temporal.io/cli#install), or set TEMPORAL_CLI_PATH;\n' +
-        '  • point at an existing Temporal server with TEMPORAL_ADDRESS=host:7233.',
-    );
-  }
-
-  // Build into a private dir and rename, so an interrupted build never leaves a half-written binary
-  // at the path other processes trust.
-  const binDir = path.dirname(target);
-  const staging = path.join(temporalCliCacheDir(), `bin.tmp-${process.pid}`);
-  fs.rmSync(staging, { recursive: true, force: true });
-  fs.mkdirSync(staging, { recursive: true });
-
-  const pkg = `${TEMPORAL_CLI_MODULE}/cmd/temporal@v${TEMPORAL_CLI_VERSION}`;
-  const args = [
-    'install',
-    '-v',
+  await goInstall({
+    what: `Temporal CLI v${TEMPORAL_CLI_VERSION}`,
+    packages: [`${TEMPORAL_CLI_MODULE}/cmd/temporal@v${TEMPORAL_CLI_VERSION}`],
     // -s -w: no debug symbols (~250 MB otherwise); -X: else `temporal --version` says 0.0.0-DEV.
-    `-ldflags=-s -w -X ${TEMPORAL_CLI_MODULE}/temporalcli.Version=${TEMPORAL_CLI_VERSION}`,
-    pkg,
-  ];
-  log(`building Temporal CLI v${TEMPORAL_CLI_VERSION} (first run only, a few minutes)…`);
-  log(`  GOBIN=${staging} CGO_ENABLED=0 ${go} ${args.join(' ')}`);
-  const started = Date.now();
-
-  // `go -v` prints one line per package (~1000 of them); show a throttled heartbeat instead.
-  let packages = 0;
-  let downloads = 0;
-  let latest = '';
-  let lastReport = Date.now();
-  const tail = new LineTail(40, (line) => {
-    if (line.startsWith('go: downloading')) downloads++;
-    else packages++;
-    latest = line.trim();
-    if (Date.now() - lastReport >= 10_000) {
-      lastReport = Date.now();
-      const secs = Math.round((Date.now() - started) / 1000);
-      log(`  … ${secs} s: ${downloads} modules downloaded, ${packages} packages built (${latest})`);
-    }
+    ldflags: `-s -w -X ${TEMPORAL_CLI_MODULE}/temporalcli.Version=${TEMPORAL_CLI_VERSION}`,
+    targets: [{ built: path.basename(target), target }],
+    stagingDir: path.join(temporalCliCacheDir(), `bin.tmp-${process.pid}`),
+    alternatives: [
+      'install the Temporal CLI >= 1.4 on PATH (https://docs.temporal.io/cli#install), or set TEMPORAL_CLI_PATH;',
+      'point at an existing Temporal server with TEMPORAL_ADDRESS=host:7233.',
+    ],
+    log,
   });
-
-  const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(go, args, {
-      env: { ...process.env, GOBIN: staging, CGO_ENABLED: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout.on('data', (d: Buffer) => tail.push(d));
-    child.stderr.on('data', (d: Buffer) => tail.push(d));
-    child.on('error', reject);
-    child.on('close', (c) => resolve(c));
-  }).finally(() => tail.flush());
-
-  const built = path.join(staging, path.basename(target));
-  if (code !== 0 || !fs.existsSync(built)) {
-    fs.rmSync(staging, { recursive: true, force: true });
-    throw new Error(
-      `Building the Temporal CLI failed (go exited with ${code}). Last output:\n${tail.text()}\n` +
-        'If the Go module proxy is unreachable, set TEMPORAL_ADDRESS to an existing server instead.',
-    );
-  }
-  fs.mkdirSync(binDir, { recursive: true });
-  fs.renameSync(built, target);
-  fs.rmSync(staging, { recursive: true, force: true });
-  log(`built ${target} in ${Math.round((Date.now() - started) / 1000)} s`);
 }
 
 // scripts/run-ts.js require()s the entry, so require.main is run-ts.js; it does set argv[1] to us.

@@ -194,12 +194,12 @@ async function startOnce(opts: StartTemporalDevServerOptions, log: Log): Promise
   };
 }
 
-class TimeoutError extends Error {}
+export class TimeoutError extends Error {}
 
-/** Resolves once the frontend answers GetSystemInfo and knows the namespace. */
-async function waitUntilServing(
+/** Resolves once the frontend answers GetSystemInfo and knows the namespace (when one is given). */
+export async function waitUntilServing(
   address: string,
-  namespace: string,
+  namespace: string | undefined,
   timeoutMs: number,
   log: Log,
   hasExited: () => boolean,
@@ -214,7 +214,7 @@ async function waitUntilServing(
       if (!(await isPortOpen(address))) throw new Error(`nothing listening on ${address} yet`);
       connection = await Connection.connect({ address, connectTimeout: '2s' });
       await connection.workflowService.getSystemInfo({});
-      await connection.workflowService.describeNamespace({ namespace });
+      if (namespace) await connection.workflowService.describeNamespace({ namespace });
       return;
     } catch (err) {
       lastError = (err as Error).message;

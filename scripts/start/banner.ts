@@ -19,6 +19,18 @@ export interface BannerInput {
   headOfficeToken?: string;
   /** Time from the start command to ready. */
   seconds: number;
+  /** `npm run start:cluster`: its gateways and Temporal's services. */
+  cluster?: ClusterBanner;
+}
+
+export interface ClusterBanner {
+  /** Every gateway's GraphQL URL (the first is facts.graphqlUrl). */
+  graphqlUrls: string[];
+  /** How many workers poll the task queue. */
+  workers: number;
+  temporalServices: { name: string; grpcPort: number; membershipPort: number; pid: number }[];
+  /** "<database> <schema version>" of Temporal's databases. */
+  temporalSchema: string[];
 }
 
 /** The banner's lines (no trailing newline), coloured with `paint`. */
@@ -27,8 +39,17 @@ export function bannerLines(o: BannerInput, paint: Paint = terminalPaint): strin
   const rule = paint('─'.repeat(78), 'gray');
   const out: string[] = ['', rule, `  ${paint('Complaint platform is running', 'green')} (ready in ${o.seconds.toFixed(0)} s) — Ctrl-C stops everything`, ''];
   out.push(`  GraphQL       ${paint(facts.graphqlUrl, 'bold')}   (GraphiQL: ${facts.graphqlUrl.replace(/\/graphql$/, '/graphiql')})`);
-  out.push(`  Temporal UI   ${facts.temporalUiUrl ?? '(external Temporal: set TEMPORAL_UI_URL to show it here)'}`);
-  out.push(`  Temporal      ${facts.temporalAddress} (namespace ${facts.temporalNamespace})`);
+  const cluster = o.cluster;
+  if (cluster) {
+    for (const url of cluster.graphqlUrls.slice(1)) out.push(`                ${paint(url, 'bold')}   (another gateway: same database, same Temporal)`);
+    out.push(`  Workers       ${cluster.workers}, polling the same task queue`);
+    out.push(`  Temporal      ${facts.temporalAddress} (namespace ${facts.temporalNamespace}); the server's services, one process each:`);
+    for (const s of cluster.temporalServices) out.push(`    ${s.name.padEnd(10)} gRPC ${s.grpcPort}, membership ${s.membershipPort} (pid ${s.pid})`);
+    out.push(`  Temporal DBs  ${cluster.temporalSchema.join(', ')} (persistence and SQL visibility; no Web UI in this profile)`);
+  } else {
+    out.push(`  Temporal UI   ${facts.temporalUiUrl ?? '(external Temporal: set TEMPORAL_UI_URL to show it here)'}`);
+    out.push(`  Temporal      ${facts.temporalAddress} (namespace ${facts.temporalNamespace})`);
+  }
   out.push(`  Database      ${redactUrl(facts.databaseUrl)}`);
   if (demo && o.headOfficeToken) {
     const token = o.headOfficeToken;

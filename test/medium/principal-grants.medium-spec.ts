@@ -41,3 +41,16 @@ it("never answers for another tenant's user, and refuses an empty tenant", async
   expect(await repo.grantsOf(b.tenantId, a.users.manager)).toBeNull();
   expect(await thrown(() => repo.grantsOf('', a.users.manager))).toBeInstanceOf(MissingTenantError);
 });
+
+it('reads in one tenant transaction whose setting ends with it, and treats a subject that is not an id as no user', async () => {
+  await grant(b, 'other', 'HEAD_OFFICE', null, null);
+  expect(await repo.grantsOf(b.tenantId, "x' OR true --")).toBeNull();
+  expect(await repo.grantsOf(b.tenantId, 'not-a-uuid')).toBeNull();
+  // Whichever pooled connection the next query gets: no tenant left set, no transaction left open.
+  for (let i = 0; i < 3; i++) {
+    expect((await repo.grantsOf(b.tenantId, b.users.other))?.grants).toEqual([{ role: 'HEAD_OFFICE', companyId: null, branchId: null }]);
+    const [{ tenant, open }] = await m.app.query(`SELECT current_setting('app.tenant_id', true) AS tenant, now() <> statement_timestamp() AS open`);
+    expect(tenant ?? '').toBe('');
+    expect(open).toBe(false);
+  }
+});

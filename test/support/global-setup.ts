@@ -5,6 +5,7 @@ import { resolveTemporal } from '../../scripts/infra/temporal-cli';
 import { startTemporalDevServer } from '../../scripts/infra/temporal-server';
 import { ensurePostgres } from '../../scripts/infra/postgres';
 import { ensureConsoleBuilt } from '../../scripts/console-build';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../../apps/worker/src/observability/workflow-interceptor-modules';
 
 const ROOT = path.join(__dirname, '..', '..');
 const log = (s: string): void => void process.stderr.write(`[test setup] ${s}\n`);
@@ -36,6 +37,8 @@ export default async function globalSetup(): Promise<void> {
     return server.address;
   })();
   process.env.TEST_TEMPORAL_ADDRESS = temporal;
+  // The gateways and workers the suites start log warnings and errors only (a test that reads info lines sets its own).
+  process.env.LOG_LEVEL ??= 'warn';
 
   const pg = await ensurePostgres({ dataDir: path.join(ROOT, '.data', 'test-postgres'), port: 54339, log });
   servers.stops.push(pg.stop);
@@ -44,7 +47,7 @@ export default async function globalSetup(): Promise<void> {
   // The console's production build (the gateway serves it at /console), while the workflows bundle.
   const consoleBuilt = ensureConsoleBuilt(log).then(() => null, (err: Error) => err);
   const started = Date.now();
-  const { code } = await bundleWorkflowCode({ workflowsPath: path.join(ROOT, 'workflows', 'index.ts'), logger: undefined });
+  const { code } = await bundleWorkflowCode({ workflowsPath: path.join(ROOT, 'workflows', 'index.ts'), workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: undefined });
   const bundlePath = path.join(ROOT, '.data', 'test-workflow-bundle.js');
   fs.mkdirSync(path.dirname(bundlePath), { recursive: true });
   fs.writeFileSync(bundlePath, code);

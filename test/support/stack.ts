@@ -53,6 +53,10 @@ export class Stack {
   db!: DataSource;
 
   private extraGateways: NestFastifyApplication[] = [];
+  /** Added to the worker process's environment (worker: 'process'), e.g. LOG_LEVEL or WORKER_METRICS_PORT. */
+  private workerEnv: Record<string, string> = {};
+  /** Everything the worker process has printed so far (stdout and stderr; worker: 'process'). */
+  workerOutput = '';
 
   static async start(
     label: string,
@@ -64,9 +68,12 @@ export class Stack {
       workerDatabaseUrl?: (url: string) => string;
       /** Gateway settings a test changes (limits, development mode, …). */
       gateway?: Partial<GatewayConfig>;
+      /** Added to the worker process's environment (worker: 'process'). */
+      workerEnv?: Record<string, string>;
     } = {},
   ): Promise<Stack> {
     const s = new Stack();
+    s.workerEnv = opts.workerEnv ?? {};
     const database = await createTestDatabase(label);
     s.databaseUrl = database.url;
     s.appDatabaseUrl = database.appUrl;
@@ -134,20 +141,20 @@ export class Stack {
       cwd: ROOT,
       env: {
         ...process.env, DATABASE_URL: this.workerDatabaseUrl || this.appDatabaseUrl, TEMPORAL_ADDRESS: temporalAddress(), TEMPORAL_TASK_QUEUE: this.taskQueue,
-        WORKFLOW_BUNDLE_PATH: workflowBundlePath(),
+        WORKFLOW_BUNDLE_PATH: workflowBundlePath(), ...this.workerEnv,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
-    let output = '';
+    this.workerOutput = '';
     await new Promise<void>((resolve, reject) => {
       const onData = (b: Buffer): void => {
-        output += b.toString();
-        if (output.includes('worker: polling')) resolve();
+        this.workerOutput += b.toString();
+        if (this.workerOutput.includes('worker: polling')) resolve();
       };
       child.stdout!.on('data', onData);
-      child.stderr!.on('data', (b: Buffer) => (output += b.toString()));
-      child.once('exit', (code) => reject(new Error(`worker process exited (${code}) before polling:\n${output}`)));
+      child.stderr!.on('data', (b: Buffer) => (this.workerOutput += b.toString()));
+      child.once('exit', (code) => reject(new Error(`worker process exited (${code}) before polling:\n${this.workerOutput}`)));
     });
   }
 

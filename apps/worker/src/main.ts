@@ -17,11 +17,15 @@ import { installTemporalRuntime } from './temporal-runtime';
 import { workerConfig } from './worker.config';
 import { createComplaintWorker } from './worker.factory';
 import { DATA_SOURCE, WorkerModule } from './worker.providers';
+import { announce, nestLoggerFor } from '../../../libs/observability/src/logger';
+import { workerLogger } from './observability/logger';
+
+const logger = workerLogger();
 
 async function main(): Promise<void> {
   const config = workerConfig();
-  installTemporalRuntime();
-  const app = await NestFactory.createApplicationContext(WorkerModule, { logger: ['error', 'warn'] });
+  installTemporalRuntime({ metricsPort: config.metricsPort, metricsHost: config.metricsHost });
+  const app = await NestFactory.createApplicationContext(WorkerModule, { logger: nestLoggerFor(logger) });
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const worker = await createComplaintWorker({
     connection,
@@ -36,7 +40,9 @@ async function main(): Promise<void> {
     dailyReports: app.get(DailyReportActivitiesService),
   });
   await ensureSchedules(app.get<DataSource>(DATA_SOURCE), config.temporalAddress, config.namespace, config.taskQueue);
-  console.log(`worker: polling task queue "${config.taskQueue}" on ${config.temporalAddress}`);
+  // scripts/infra/services.ts (WORKER_READY) and the test stack wait for "worker: polling": printed whatever LOG_LEVEL.
+  announce(logger, { taskQueue: config.taskQueue, ...(config.metricsPort ? { metrics: `http://${config.metricsHost}:${config.metricsPort}/metrics` } : {}) },
+    `worker: polling task queue "${config.taskQueue}" on ${config.temporalAddress}`);
   // Worker.run() resolves after SIGINT/SIGTERM once in-flight tasks are done (the SDK installs the handlers).
   await worker.run();
   await connection.close();
@@ -50,9 +56,9 @@ async function ensureSchedules(ds: DataSource, address: string, namespace: strin
     const client = new Client({ connection, namespace });
     try {
       const created = await ensureCustomSearchAttributes(connection, namespace);
-      if (created.length) console.log(`worker: search attribute(s) ${created.join(', ')} registered in namespace ${namespace}`);
+      if (created.length) logger.info({ namespace, searchAttributes: created }, `worker: search attribute(s) ${created.join(', ')} registered in namespace ${namespace}`);
     } catch (err) {
-      console.error(`worker: could not check the TenantId search attribute (${(err as Error).message}); create it: temporal operator search-attribute create --name TenantId --type Keyword -n ${namespace}`);
+      logger.error(`worker: could not check the TenantId search attribute (${(err as Error).message}); create it: temporal operator search-attribute create --name TenantId --type Keyword -n ${namespace}`);
     }
     // The one cross-tenant read: tenant ids only, through a SECURITY DEFINER function (row-level security hides the rows).
     const tenants: { id: string }[] = await ds.query(`SELECT id FROM platform_tenant_ids() AS id`);
@@ -64,7 +70,7 @@ async function ensureSchedules(ds: DataSource, address: string, namespace: strin
   }
 }
 
-main().catch((err) => {
-  console.error('worker: fatal', err);
+main().catch((err: Error) => {
+  logger.fatal({ err: { type: err?.name, message: err?.message, stack: err?.stack } }, 'worker: fatal');
   process.exit(1);
 });

@@ -7,6 +7,8 @@ import { MatterActivitiesService, matterActivities } from './activities/matter.a
 import { EscalationActivitiesService, escalationActivities } from './activities/escalation.activities';
 import { WorkOrderActivitiesService, workOrderActivities } from './activities/work-order.activities';
 import { DailyReportActivitiesService, dailyReportActivities } from './activities/daily-report.activities';
+import { requestIdActivityInterceptors } from './observability/activity-interceptors';
+import { WORKFLOW_INTERCEPTOR_MODULES } from './observability/workflow-interceptor-modules';
 
 // index.ts under ts-node, index.js in the built image: let the resolver pick.
 export const WORKFLOWS_PATH = require.resolve(path.join(__dirname, '..', '..', '..', 'workflows'));
@@ -38,6 +40,9 @@ export async function createComplaintWorker(opts: {
       ...workOrderActivities(opts.workOrders),
       ...dailyReportActivities(opts.dailyReports),
     },
+    // The request id from the workflow's headers into each activity's log lines. A pre-built bundle must
+    // have been built with WORKFLOW_INTERCEPTOR_MODULES (the SDK ignores workflowModules then).
+    interceptors: { activity: [requestIdActivityInterceptors], ...(opts.workflowBundle || process.env.WORKFLOW_BUNDLE_PATH ? {} : { workflowModules: WORKFLOW_INTERCEPTOR_MODULES }) },
     ...(opts.workflowBundle
       ? { workflowBundle: opts.workflowBundle }
       : process.env.WORKFLOW_BUNDLE_PATH

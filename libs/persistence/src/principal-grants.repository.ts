@@ -1,6 +1,8 @@
 import { DataSource } from 'typeorm';
 import type { Role } from '../../domain/src/enums';
-import { tenantTransaction } from './tenant-transaction';
+import { tenantReadOnce } from './tenant-transaction';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A user's role grants, and the branches of the companies their company grants name. */
 export interface UserGrants {
@@ -17,7 +19,10 @@ export class PrincipalGrantsRepository {
   constructor(private readonly ds: DataSource) {}
 
   async grantsOf(tenantId: string, userId: string): Promise<UserGrants | null> {
-    const rows: { grants: UserGrants['grants'] | null; company_branch_ids: string[] | null }[] = await tenantTransaction(this.ds, tenantId, (m) => m.query(
+    // No such user when the subject is not even an id (the query would fail on the cast).
+    if (!UUID.test(userId)) return null;
+    // One round trip (tenantReadOnce): this runs on every request. Both ids are checked UUIDs.
+    const rows = await tenantReadOnce<{ grants: UserGrants['grants'] | null; company_branch_ids: string[] | null }>(this.ds, tenantId,
       `SELECT
          (SELECT json_agg(json_build_object('role', ra.role, 'companyId', ra.company_id, 'branchId', ra.branch_id))
             FROM role_assignments ra WHERE ra.tenant_id = u.tenant_id AND ra.user_id = u.id) AS grants,
@@ -25,9 +30,8 @@ export class PrincipalGrantsRepository {
             WHERE b.tenant_id = u.tenant_id AND b.company_id IN (
               SELECT ra.company_id FROM role_assignments ra
                WHERE ra.tenant_id = u.tenant_id AND ra.user_id = u.id AND ra.company_id IS NOT NULL AND ra.branch_id IS NULL)) AS company_branch_ids
-       FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = $1 AND u.tenant_id = $2`,
-      [userId, tenantId],
-    ));
+       FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = '${userId}' AND u.tenant_id = '${tenantId}'`,
+    );
     if (rows.length === 0) return null;
     return { grants: rows[0].grants ?? [], companyBranchIds: rows[0].company_branch_ids ?? [] };
   }

@@ -95,7 +95,7 @@ export function benchPeriods(now: Date): { months: { label: string; from: Date; 
 }
 
 /** Three companies of four branches (BN01, BN02 and the company exist already), a branch manager of BN01, and staff rows. */
-async function growOrganisation(stack: BenchStack, db: Client): Promise<{ org: ReportOrg; branchManagerToken: string }> {
+export async function growOrganisation(stack: BenchStack, db: Client): Promise<{ org: ReportOrg; branchManagerToken: string }> {
   const ho = stack.tenant.tokens.headOffice;
   const companies = [stack.tenant.companyId];
   for (const name of ['Bench Estates North Co.', 'Bench Estates South Co.']) {

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
 import { GATEWAY_CONFIG, GatewayConfig } from './gateway.config';
 import { UnavailableError } from './app-error';
+import { RequestIdClientInterceptor } from '../observability/temporal-request-id.interceptor';
 
 /**
  * The gateway's Temporal client, connected lazily: the API still answers reads (and says
@@ -20,7 +21,8 @@ export class TemporalClientProvider implements OnModuleDestroy {
       this.client = (async () => {
         const connection = await Connection.connect({ address: this.config.temporalAddress, connectTimeout: '5s' });
         this.connection = connection;
-        return new Client({ connection, namespace: this.config.namespace });
+        // Each start, update and signal carries the HTTP request's id in its Temporal headers (the worker logs it).
+        return new Client({ connection, namespace: this.config.namespace, interceptors: { workflow: [new RequestIdClientInterceptor()] } });
       })();
       this.client.catch((err) => {
         this.logger.warn(`cannot reach Temporal at ${this.config.temporalAddress}: ${err.message}`);

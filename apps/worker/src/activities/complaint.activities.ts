@@ -10,6 +10,7 @@ import { complaintWorkflowId } from '../../../../workflows/shared/ids';
 import type { ComplaintProjection, ProjectionFailureRecord } from '../../../../workflows/shared/complaint.types';
 import type { ComplaintActivities, ComplaintAnalysis, RegisterComplaintArgs } from './complaint.activities.types';
 import { writeFailure } from './write-failure.util';
+import { workerLogger } from '../observability/logger';
 
 function localYear(ms: number, timezone: string): number {
   return Number(new Intl.DateTimeFormat('en', { timeZone: timezone, year: 'numeric' }).format(new Date(ms)));
@@ -81,7 +82,8 @@ export class ComplaintActivitiesService implements ComplaintActivities {
    * complaint has a row, the PROJECTION_FAILED event on its timeline (seq from the workflow).
    */
   async recordProjectionFailure(r: ProjectionFailureRecord): Promise<void> {
-    console.error(
+    workerLogger().error(
+      { alert: true, tenantId: r.tenantId, complaintId: r.complaintId, step: r.step, failureType: r.failureType },
       `ALERT complaint write failed for good: tenant ${r.tenantId} complaint ${r.complaintId} reference ${r.reference ?? '(not registered)'}`
       + ` step ${r.step} type ${r.failureType}: ${r.failureMessage}`,
     );

@@ -33,6 +33,11 @@ export interface StoredSpecialReport {
 @Index('complaints_tenant_assignee_idx', ['tenantId', 'assigneeId'])
 @Index('complaints_tenant_owner_idx', ['tenantId', 'ownerId'])
 @Index('complaints_tenant_updated_idx', ['tenantId', 'updatedAt'])
+// Keyset pagination of the lists, newest first by (receivedAt, id) (migration 1763940000000).
+@Index('complaints_tenant_received_id_idx', ['tenantId', 'receivedAt', 'id'])
+@Index('complaints_tenant_branch_received_id_idx', ['tenantId', 'branchId', 'receivedAt', 'id'])
+@Index('complaints_tenant_company_received_id_idx', ['tenantId', 'companyId', 'receivedAt', 'id'])
+@Index('complaints_tenant_overdue_received_id_idx', ['tenantId', 'receivedAt', 'id'], { where: 'overdue' })
 export class ComplaintEntity {
   @PrimaryColumn('uuid')
   id!: string;

@@ -86,7 +86,7 @@ export class ComplaintDto {
 
 @ObjectType('ComplaintEdge')
 export class ComplaintEdgeDto {
-  @Field() cursor!: string;
+  @Field({ description: 'opaque; pass as `after` for the complaints after this one (newest first), in the same tenant' }) cursor!: string;
   @Field(() => ComplaintDto) node!: ComplaintDto;
 }
 
@@ -100,5 +100,9 @@ export class PageInfoDto {
 export class ComplaintConnectionDto {
   @Field(() => [ComplaintEdgeDto]) edges!: ComplaintEdgeDto[];
   @Field(() => PageInfoDto) pageInfo!: PageInfoDto;
-  @Field(() => Int) totalCount!: number;
+  @Field(() => Int, {
+    description: 'How many complaints the list selects (filter and reach), whatever the page. Exact when at most 1,000 match; '
+      + 'above that, an exact count made at most 60 seconds earlier for the same caller, list and filter (the same on every page '
+      + 'within that minute), so it may lag behind complaints that arrived or changed since; never below 1,001 then.',
+  }) totalCount!: number;
 }

@@ -82,7 +82,8 @@ export class ComplaintFilter {
 export class ComplaintsArgs {
   @Field(() => ComplaintFilter, { nullable: true }) @IsOptional() @ValidateNested() @Type(() => ComplaintFilter) filter?: ComplaintFilter | null;
   @Field(() => Int, { defaultValue: 20, nullable: true }) @IsOptional() @IsInt() @Min(1, { message: 'first must be between 1 and 100' }) @Max(100, { message: 'first must be between 1 and 100' }) first?: number | null = 20;
-  @Field(() => String, { nullable: true }) @IsOptional() @FreeText({ max: 500, ...LINE }) after?: string | null;
+  @Field(() => String, { nullable: true, description: 'an endCursor or edge cursor this list returned: the complaints received before it (keyset; BAD_USER_INPUT for any other string, another tenant\'s cursor included)' })
+  @IsOptional() @FreeText({ max: 500, ...LINE }) after?: string | null;
 }
 
 @ArgsType()

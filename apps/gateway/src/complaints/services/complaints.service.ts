@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
 import type { UpdateDefinition } from '@temporalio/common';
 import { DataSource, SelectQueryBuilder } from 'typeorm';
@@ -10,7 +10,7 @@ import {
 import { ComplaintEntity, ComplaintEventEntity, StoredDeadline } from '../../../../../libs/persistence/src/entities';
 import { withTenantLock } from '../../../../../libs/persistence/src/advisory-lock';
 import { blockingWorkOrders } from '../../../../../libs/persistence/src/work-order.repository';
-import { TenantScopedRepository } from '../../../../../libs/persistence/src/tenant-scoped.repository';
+import { TenantScopedRepository, countRows } from '../../../../../libs/persistence/src/tenant-scoped.repository';
 import type { ActionBase, ActionResult, ComplaintWorkflowInput } from '../../../../../workflows/shared/complaint.types';
 import {
   acknowledgeUpdate, callbackUpdate, dispatchUpdate, followUpUpdate, resolveUpdate, specialReportUpdate, validityUpdate,
@@ -20,6 +20,9 @@ import { tenantOf } from '../../auth/auth.service';
 import { Principal } from '../../auth/principal';
 import { AppError, BadUserInputError, ErrorCode, ForbiddenError, NotFoundError } from '../../common/app-error';
 import { InjectDataSource } from '../../common/database.provider';
+import { GATEWAY_CONFIG, GatewayConfig } from '../../common/gateway.config';
+import { ComplaintCursors } from '../complaint-cursor.util';
+import { EXACT_COUNT_UP_TO, TotalCountCache } from './total-count.cache';
 import { uuidV5 } from '../../common/deterministic-id.util';
 import { perRequestMemo } from '../../common/request-cache.util';
 import { OrganisationService } from '../../organisation/services/organisation.service';
@@ -37,18 +40,6 @@ import { FacilityRestoredArgsInput, ReclassifyArgsInput, UpdateFactsArgsInput } 
 
 // Namespace of complaint ids derived from (tenant, idempotency key).
 const COMPLAINT_ID_NAMESPACE = '5d0b6a52-7a57-4c0c-9a0e-3c1f0f6b2a11';
-
-const cursorOf = (c: ComplaintEntity): string => Buffer.from(JSON.stringify([c.receivedAt.toISOString(), c.id])).toString('base64url');
-
-function parseCursor(cursor: string): [string, string] {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 2 && !Number.isNaN(Date.parse(v[0])) && typeof v[1] === 'string') return [v[0], v[1]];
-  } catch {
-    // fall through to the input error
-  }
-  throw new BadUserInputError([{ field: 'after', message: 'after is not a cursor this API returned' }]);
-}
 
 /**
  * Narrows a query of complaints aliased `c` to the caller's `complaintScope` (the SQL of the
@@ -69,15 +60,20 @@ export function inComplaintScopeOf(p: Principal, qb: SelectQueryBuilder<Complain
 export class ComplaintsService {
   private readonly complaints: TenantScopedRepository<ComplaintEntity>;
   private readonly events: TenantScopedRepository<ComplaintEventEntity>;
+  private readonly cursors: ComplaintCursors;
+  private readonly counts = new TotalCountCache();
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly engine: ComplaintEngineService,
     private readonly org: OrganisationService,
     private readonly policies: PolicyService,
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
   ) {
     this.complaints = new TenantScopedRepository(ds, ComplaintEntity);
     this.events = new TenantScopedRepository(ds, ComplaintEventEntity);
+    // Every gateway of a deployment shares these, so a cursor from one is good on another.
+    this.cursors = new ComplaintCursors(`${config.databaseUrl}\u0000${config.jwtSecret ?? ''}`);
   }
 
   // --- reads ---------------------------------------------------------------------------------
@@ -104,8 +100,8 @@ export class ComplaintsService {
   }
 
   list(p: Principal, filter: ComplaintFilter | null | undefined, first: number, after?: string | null): Promise<ComplaintConnectionDto> {
-    return this.visible(p, (qb) => {
-      const f = filter ?? {};
+    const f = filter ?? {};
+    return this.page(p, `list|${JSON.stringify(f)}`, (qb) => {
       if (f.companyId) qb.andWhere('c.companyId = :companyId', { companyId: f.companyId });
       if (f.branchId) qb.andWhere('c.branchId = :branchId', { branchId: f.branchId });
       if (f.status?.length) qb.andWhere('c.status IN (:...status)', { status: f.status });
@@ -119,30 +115,53 @@ export class ComplaintsService {
         const like = `%${f.text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
         qb.andWhere('(c.description ILIKE :like OR c.reference ILIKE :like OR c.complainantName ILIKE :like OR c.location ILIKE :like)', { like });
       }
-      return this.page(p, qb, first, after);
-    });
+      return qb;
+    }, first, after);
   }
 
   /** Dispatched to me and not yet resolved, or taken by me and waiting for dispatch or callback (within my scope, like every read). */
   queue(p: Principal, first: number, after?: string | null): Promise<ComplaintConnectionDto> {
-    return this.visible(p, (qb) => this.page(p, qb.andWhere(
+    return this.page(p, 'queue', (qb) => qb.andWhere(
       // 首问责任制: whoever follows it through now (the first-contact owner until a hand-over).
       `((c.assigneeId = :me AND c.status IN ('DISPATCHED','IN_PROGRESS')) OR (c.ownerId = :me AND c.status IN ('RECEIVED','CALLBACK_PENDING')))`,
       { me: p.userId },
-    ), first, after));
+    ), first, after);
   }
 
-  private async page(p: Principal, qb: SelectQueryBuilder<ComplaintEntity>, first: number, after?: string | null): Promise<ComplaintConnectionDto> {
-    const totalCount = await qb.clone().getCount();
-    if (after) {
-      const [at, id] = parseCursor(after);
-      qb.andWhere('(c.receivedAt, c.id) < (:at, :cid)', { at, cid: id });
-    }
-    const rows = await qb.orderBy('c.receivedAt', 'DESC').addOrderBy('c.id', 'DESC').take(first + 1).getMany();
+  /**
+   * A page of the caller's complaints, newest first: keyset pagination on (receivedAt, id), so a
+   * page costs the same on the first page as deep in a million complaints, and complaints that
+   * arrive between two pages neither repeat nor push others off the next one. `totalCount`: see
+   * TotalCountCache (exact up to EXACT_COUNT_UP_TO, else a count at most a minute old).
+   */
+  private async page(
+    p: Principal, list: string, narrow: (qb: SelectQueryBuilder<ComplaintEntity>) => SelectQueryBuilder<ComplaintEntity>,
+    first: number, after?: string | null,
+  ): Promise<ComplaintConnectionDto> {
+    const tenantId = tenantOf(p);
+    const from = after ? this.cursors.decode(tenantId, after) : null;
+    const s = p.complaintScope;
+    const countKey = `${tenantId}|${JSON.stringify(s)}|${s.own ? p.userId : ''}|${list}${list === 'queue' ? `|${p.userId}` : ''}`;
+    const known = this.counts.fresh(countKey);
+    const { rows, counted } = await this.visible(p, async (qb) => {
+      narrow(qb);
+      const counted = known ?? await countRows(qb, EXACT_COUNT_UP_TO);
+      if (from) qb.andWhere('(c.receivedAt, c.id) < (CAST(:afterAt AS timestamptz), CAST(:afterId AS uuid))', { afterAt: from.receivedAt, afterId: from.id });
+      // received_at to the microsecond for the cursor: a JS Date keeps milliseconds only.
+      const { entities, raw } = await qb
+        .addSelect(`to_char(c.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`, 'cursor_at')
+        .orderBy('c.receivedAt', 'DESC').addOrderBy('c.id', 'DESC').limit(first + 1).getRawAndEntities<{ c_id: string; cursor_at: string }>();
+      const at = new Map(raw.map((r) => [r.c_id, r.cursor_at]));
+      return { rows: entities.map((c) => ({ c, receivedAt: at.get(c.id) as string })), counted };
+    });
+    const totalCount = counted <= EXACT_COUNT_UP_TO
+      ? counted
+      : await this.counts.above(countKey, () => this.visible(p, (qb) => countRows(narrow(qb))));
     const page = rows.slice(0, first);
+    const cursor = (r: { c: ComplaintEntity; receivedAt: string }): string => this.cursors.encode(tenantId, { receivedAt: r.receivedAt, id: r.c.id });
     return {
-      edges: page.map((c) => ({ cursor: cursorOf(c), node: toDto(c, p) })),
-      pageInfo: { hasNextPage: rows.length > first, endCursor: page.length ? cursorOf(page[page.length - 1]) : null },
+      edges: page.map((r) => ({ cursor: cursor(r), node: toDto(r.c, p) })),
+      pageInfo: { hasNextPage: rows.length > first, endCursor: page.length ? cursor(page[page.length - 1]) : null },
       totalCount,
     };
   }
