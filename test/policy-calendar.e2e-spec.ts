@@ -87,10 +87,10 @@ describe('per-tenant policy and business calendars', () => {
 
     const moved = await eventually(async () => {
       const now = await get(c.id);
-      // The first calendar's propagation may reach the complaint after its intake and record a change that
-      // moves nothing: wait for the holiday's, which reschedules FORWARD.
-      const holidayChange = (e: { type: string; data: { rescheduled?: { kind: string }[] } }): boolean =>
-        e.type === 'CALENDAR_CHANGED' && (e.data.rescheduled ?? []).some((r) => r.kind === 'FORWARD');
+      // The first calendar's propagation may reach the complaint after its intake and record a change of its
+      // own (even one that reschedules FORWARD within today): wait for the holiday's, which moves FORWARD off today.
+      const holidayChange = (e: { type: string; data: { rescheduled?: { kind: string; to: string }[] } }): boolean =>
+        e.type === 'CALENDAR_CHANGED' && (e.data.rescheduled ?? []).some((r) => r.kind === 'FORWARD' && localDate(Date.parse(r.to), 'Asia/Shanghai') !== today);
       return now.timeline.some(holidayChange) ? now : undefined;
     });
     const newForward = deadline(moved, 'FORWARD');

@@ -20,20 +20,60 @@ import type { BenchStack, BenchTenant } from './types';
 
 const BENCH_DB_PREFIX = 'cp_bench_';
 
+export type BenchProfile = 'dev' | 'cluster';
+export const BENCH_PROFILES: readonly BenchProfile[] = ['dev', 'cluster'];
+
+/**
+ * BENCH_PROFILE: `dev` (default: Temporal's dev server, one process on SQLite) or `cluster` (the
+ * Temporal server's services on PostgreSQL, as `npm run start:cluster`); a list ("dev,cluster") runs
+ * the bench once per profile (scripts/bench.ts) and prints them side by side.
+ */
+export function benchProfiles(value = process.env.BENCH_PROFILE): BenchProfile[] {
+  const list = (value ?? 'dev').split(',').map((p) => p.trim()).filter(Boolean);
+  const bad = list.filter((p) => !(BENCH_PROFILES as readonly string[]).includes(p));
+  if (bad.length || list.length === 0) throw new Error(`BENCH_PROFILE: unknown profile(s) ${bad.join(', ') || '(none)'}; profiles: ${BENCH_PROFILES.join(', ')}`);
+  return [...new Set(list)] as BenchProfile[];
+}
+
+export const benchProfile = (): BenchProfile => benchProfiles()[0];
+
 export async function startBenchStack(sup: Supervisor, say: Say): Promise<BenchStack> {
   const taskQueue = `bench-${randomBytes(4).toString('hex')}`;
   const jwtSecret = randomBytes(32).toString('base64url');
 
-  // Temporal, PostgreSQL and the workflow bundle in parallel.
-  const [temporal, pg, bundlePath] = await allSettled<[TemporalInfo, PostgresInfo, string]>([
-    startTemporal(sup, say, { headless: true, port: 0, uiPort: 0 }),
-    startPostgres(sup, say, { dataDir: EMBEDDED_PG_DIR, port: 54329 }),
-    bundleWorkflows(say),
-  ]);
+  const { createDatabase, dropDatabase } = await import('../infra/postgres');
+  let temporal: Pick<TemporalInfo, 'address' | 'namespace'>;
+  let pg: PostgresInfo;
+  let bundlePath: string;
+  if (benchProfile() === 'cluster') {
+    // The production shape (scripts/infra/temporal-cluster.ts): Temporal's four services as processes
+    // on PostgreSQL, in databases of this run's own (dropped after the services stop).
+    pg = await startPostgres(sup, say, { dataDir: EMBEDDED_PG_DIR, port: 54329 });
+    if (pg.embedded) await dropStaleBenchDatabases(pg.url, say, dropDatabase);
+    const run = `${BENCH_DB_PREFIX}${process.pid}_temporal`;
+    const databases = { default: run, visibility: `${run}_visibility` };
+    for (const name of [databases.default, databases.visibility]) {
+      sup.onStop(STOP_ORDER.database, `Temporal database ${name} (dropped)`, () => dropDatabase(pg.url, name));
+    }
+    const { startTemporalCluster } = await import('../infra/temporal-cluster');
+    const sayT = (l: string): void => say(`Temporal cluster: ${l}`);
+    const [cluster, bundle] = await allSettled<[{ address: string; namespace: string }, string]>([
+      startTemporalCluster(sup, sayT, { pgUrl: pg.url, databases, dir: path.join(DATA_DIR, 'bench', 'temporal-cluster'), namespace: 'default', preferDefaultPorts: false }),
+      bundleWorkflows(say),
+    ]);
+    temporal = cluster;
+    bundlePath = bundle;
+  } else {
+    // Temporal, PostgreSQL and the workflow bundle in parallel.
+    [temporal, pg, bundlePath] = await allSettled<[TemporalInfo, PostgresInfo, string]>([
+      startTemporal(sup, say, { headless: true, port: 0, uiPort: 0 }),
+      startPostgres(sup, say, { dataDir: EMBEDDED_PG_DIR, port: 54329 }),
+      bundleWorkflows(say),
+    ]);
+    if (pg.embedded) await dropStaleBenchDatabases(pg.url, say, dropDatabase);
+  }
   sup.checkpoint();
 
-  const { createDatabase, dropDatabase } = await import('../infra/postgres');
-  if (pg.embedded) await dropStaleBenchDatabases(pg.url, say, dropDatabase);
   const dbName = `${BENCH_DB_PREFIX}${process.pid}_${randomBytes(3).toString('hex')}`;
   const databaseUrl = await createDatabase(pg.url, dbName);
   // BENCH_KEEP_DATABASE=1 keeps it for a look afterwards (EXPLAIN on the generated data); the next run drops it.
