@@ -53,7 +53,8 @@ export async function startBenchStack(sup: Supervisor, say: Say): Promise<BenchS
     const run = `${BENCH_DB_PREFIX}${process.pid}_temporal`;
     const databases = { default: run, visibility: `${run}_visibility` };
     for (const name of [databases.default, databases.visibility]) {
-      sup.onStop(STOP_ORDER.database, `Temporal database ${name} (dropped)`, () => dropDatabase(pg.url, name));
+      // After Temporal's four services (STOP_ORDER.temporal + 0…3) have stopped, before PostgreSQL.
+      sup.onStop(STOP_ORDER.postgres - 1, `Temporal database ${name} (dropped)`, () => dropDatabase(pg.url, name));
     }
     const { startTemporalCluster } = await import('../infra/temporal-cluster');
     const sayT = (l: string): void => say(`Temporal cluster: ${l}`);
