@@ -71,6 +71,24 @@ describe('per-tenant policy and business calendars', () => {
     expect(other.errors?.[0].extensions.code).toBe('NOT_FOUND');
   });
 
+  /** Waits until every calendar propagation of the branch has been started and has finished. */
+  async function propagationsDone(tenantId: string, branchId: string): Promise<void> {
+    const connection = await Connection.connect({ address: temporalAddress() });
+    try {
+      const client = new Client({ connection });
+      const prefix = `calendar-propagation/${tenantId}/${branchId}/`;
+      await eventually(async () => {
+        const statuses: string[] = [];
+        for await (const w of client.workflow.list({ query: `WorkflowType = 'calendarPropagationWorkflow'` })) {
+          if (w.workflowId.startsWith(prefix)) statuses.push(w.status.name);
+        }
+        return statuses.length > 0 && statuses.every((s) => s !== 'RUNNING') ? true : undefined;
+      });
+    } finally {
+      await connection.close();
+    }
+  }
+
   it('moves the open deadlines of running complaints when a holiday is declared late', async () => {
     const branch = (await stack.ok(`mutation($c: ID!) { createBranch(companyId: $c, code: "CAL01", name: "Calendar Estate") { id } }`, { c: g.companyId }, g.tokens.headOffice)).createBranch.id;
     await stack.ok(SET_CALENDAR, { b: branch, c: { timezone: 'Asia/Shanghai', workingHours: ALL_DAY } }, g.tokens.headOffice);
@@ -80,6 +98,10 @@ describe('per-tenant policy and business calendars', () => {
     expect(Date.parse(forward.dueAt) - Date.now()).toBeLessThanOrEqual(30 * 60_000);
     expect(Date.parse(forward.dueAt) - Date.now()).toBeGreaterThan(29 * 60_000);
     const customerReply = deadline(c, 'CUSTOMER_REPLY');
+    // The scenario is a holiday declared while complaints run, after the first calendar's propagation is
+    // over. (Two propagations of one branch running at once may deliver out of order, the older last:
+    // a known gap, not what this test is about.)
+    await propagationsDone(g.tenantId, branch);
 
     const today = localDate(Date.now(), 'Asia/Shanghai');
     const b = (await stack.ok(SET_CALENDAR, { b: branch, c: { timezone: 'Asia/Shanghai', workingHours: ALL_DAY, holidays: [today] } }, g.tokens.headOffice)).setBranchCalendar;
