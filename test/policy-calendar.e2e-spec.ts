@@ -107,7 +107,7 @@ describe('per-tenant policy and business calendars', () => {
     const b = (await stack.ok(SET_CALENDAR, { b: branch, c: { timezone: 'Asia/Shanghai', workingHours: ALL_DAY, holidays: [today] } }, g.tokens.headOffice)).setBranchCalendar;
     expect(b.calendar.holidays).toEqual([today]);
 
-    const moved = await eventually(async () => {
+    await eventually(async () => {
       const now = await get(c.id);
       // The first calendar's propagation may reach the complaint after its intake and record a change of its
       // own (even one that reschedules FORWARD within today): wait for the holiday's, which moves FORWARD off today.
@@ -115,6 +115,9 @@ describe('per-tenant policy and business calendars', () => {
         e.type === 'CALENDAR_CHANGED' && (e.data.rescheduled ?? []).some((r) => r.kind === 'FORWARD' && localDate(Date.parse(r.to), 'Asia/Shanghai') !== today);
       return now.timeline.some(holidayChange) ? now : undefined;
     });
+    // Read again: one response reads the complaint's row and then its timeline, so the one that saw the
+    // event may hold the row from just before that change was written.
+    const moved = await get(c.id);
     const newForward = deadline(moved, 'FORWARD');
     // Today became a holiday, so the complaint now counts as received off-hours: 1 h after work starts at midnight.
     expect(localDate(Date.parse(newForward.dueAt), 'Asia/Shanghai')).not.toBe(today);
