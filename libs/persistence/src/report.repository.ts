@@ -191,6 +191,14 @@ function scopeWhere(sql: Sql, alias: string, tenantId: string, scope: ScopeIds):
   return parts.join(' AND ');
 }
 
+/** A query's parameters so far: the period's bounds ($1, $2) and the scope's WHERE for `alias`. */
+function periodSql(q: ReportQuery, alias: string, tenantId: string, scope: ScopeIds): { sql: Sql; from: string; to: string; where: string } {
+  const sql = new Sql();
+  const from = sql.add(new Date(q.fromMs).toISOString());
+  const to = sql.add(new Date(q.toMs).toISOString());
+  return { sql, from, to, where: scopeWhere(sql, alias, tenantId, scope) };
+}
+
 function validPeriod(q: ReportQuery): boolean {
   return Number.isFinite(q.fromMs) && Number.isFinite(q.toMs) && q.toMs > q.fromMs;
 }
@@ -217,10 +225,7 @@ type ComplaintCountRow = ComplaintCounts & { branch_id: string | null; category:
  * Used for the branches whose days the rollups do not count in the report's zone.
  */
 async function complaintCounts(m: EntityManager, tenantId: string, q: ReportQuery, scope: ScopeIds): Promise<ComplaintCountRow[]> {
-  const sql = new Sql();
-  const from = sql.add(new Date(q.fromMs).toISOString());
-  const to = sql.add(new Date(q.toMs).toISOString());
-  const where = scopeWhere(sql, 'f', tenantId, scope);
+  const { sql, from, to, where } = periodSql(q, 'f', tenantId, scope);
   const inPeriod = (col: string): string => `(f.${col} >= ${from}::timestamptz AND f.${col} < ${to}::timestamptz)`;
   return m.query(
     `SELECT f.branch_id, f.category, f.severity,
@@ -316,10 +321,7 @@ async function rolledStageCounts(
 
 /** Stages completed in the period, per branch. */
 async function stageCounts(m: EntityManager, tenantId: string, q: ReportQuery, scope: ScopeIds): Promise<(StageCounts & { branch_id: string })[]> {
-  const sql = new Sql();
-  const from = sql.add(new Date(q.fromMs).toISOString());
-  const to = sql.add(new Date(q.toMs).toISOString());
-  const where = scopeWhere(sql, 's', tenantId, scope);
+  const { sql, from, to, where } = periodSql(q, 's', tenantId, scope);
   return m.query(
     `SELECT s.branch_id, count(*)::int AS completed, count(*) FILTER (WHERE s.met_on_time)::int AS on_time
        FROM report_stage_facts s
@@ -331,10 +333,7 @@ async function stageCounts(m: EntityManager, tenantId: string, q: ReportQuery, s
 
 /** Work-order attempts completed in the period, per branch. */
 async function workOrderCounts(m: EntityManager, tenantId: string, q: ReportQuery, scope: ScopeIds): Promise<(WorkOrderCounts & { branch_id: string })[]> {
-  const sql = new Sql();
-  const from = sql.add(new Date(q.fromMs).toISOString());
-  const to = sql.add(new Date(q.toMs).toISOString());
-  const where = scopeWhere(sql, 'a', tenantId, scope);
+  const { sql, from, to, where } = periodSql(q, 'a', tenantId, scope);
   return m.query(
     `SELECT a.branch_id, count(*)::int AS completed, count(*) FILTER (WHERE NOT a.reopened)::int AS first_time
        FROM work_order_attempts a
@@ -592,10 +591,7 @@ export async function specialistScores(source: TenantSource, tenantId: string, q
   const scope = await narrowScope(source, tenantId, q);
   if (!scope || !validPeriod(q)) return [];
   return inTenant(source, tenantId, async (m) => {
-    const sql = new Sql();
-    const from = sql.add(new Date(q.fromMs).toISOString());
-    const to = sql.add(new Date(q.toMs).toISOString());
-    const where = scopeWhere(sql, 'f', tenantId, scope);
+    const { sql, from, to, where } = periodSql(q, 'f', tenantId, scope);
     const rows: { user_id: string; name: string; received: number; closed: number }[] = await m.query(
       `SELECT f.specialist_id AS user_id, u.name, count(*)::int AS received,
               count(*) FILTER (WHERE f.closed_at < ${to}::timestamptz)::int AS closed
@@ -617,10 +613,7 @@ export async function stageTimes(source: TenantSource, tenantId: string, q: Repo
   const scope = await narrowScope(source, tenantId, q);
   if (!scope || !validPeriod(q)) return [];
   return inTenant(source, tenantId, async (m) => {
-    const sql = new Sql();
-    const from = sql.add(new Date(q.fromMs).toISOString());
-    const to = sql.add(new Date(q.toMs).toISOString());
-    const where = scopeWhere(sql, 's', tenantId, scope);
+    const { sql, from, to, where } = periodSql(q, 's', tenantId, scope);
     const rows: { kind: DeadlineKind; completed: number; on_time: number; avg_minutes: number; p90_minutes: number }[] = await m.query(
       `SELECT s.kind, count(*)::int AS completed, count(*) FILTER (WHERE s.met_on_time)::int AS on_time,
               avg(extract(epoch FROM (s.completed_at - s.started_at)) / 60)::float8 AS avg_minutes,
