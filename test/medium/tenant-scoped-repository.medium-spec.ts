@@ -72,4 +72,23 @@ describe('TenantScopedRepository', () => {
     expect(await m.db.query(`SELECT tenant_id FROM companies WHERE id = $1`, [id])).toEqual([{ tenant_id: a.tenantId }]);
     expect(await companies.findOne(b.tenantId, { id })).toBeNull();
   });
+
+  it('readOnce gives what read gives, in one snapshot, and stays inside the tenant', async () => {
+    const viaRead = await complaints.read(a.tenantId, 'c', (qb) => qb.getMany());
+    const once = await complaints.readOnce(a.tenantId, 'c', (qb) => ({ rows: qb.addSelect(`upper(c.reference)`, 'shout'), countOf: qb.clone(), countAtMost: 10 }));
+    expect(once.entities).toEqual(viaRead);
+    expect(once.entities[0]).toBeInstanceOf(ComplaintEntity);
+    expect(once.entities[0].receivedAt).toBeInstanceOf(Date);
+    expect(once.raw[0].shout).toBe(viaRead[0].reference.toUpperCase());
+    expect(once.count).toBe(1);
+    // An OR naming B's row, and values that need quoting, cannot leave tenant A.
+    const escaped = await complaints.readOnce(a.tenantId, 'c', (qb) => ({
+      rows: qb.andWhere('(c.id IN (:...ids) OR c.description = :d)', { ids: [complaintOfA, complaintOfB], d: "x' OR '1'='1" }),
+    }));
+    expect(escaped.entities.map((c) => c.id)).toEqual([complaintOfA]);
+    expect(escaped.count).toBeUndefined();
+    await expect(attempt(() => complaints.readOnce('', 'c', (qb) => ({ rows: qb })))).rejects.toBeInstanceOf(MissingTenantError);
+    await expect(attempt(() => companies.readOnce(a.tenantId, 'co', (qb) => ({ rows: qb.leftJoin('branches', 'b', 'b.company_id = co.id') }))))
+      .rejects.toThrow(/plain select/);
+  });
 });

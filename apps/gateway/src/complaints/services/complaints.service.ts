@@ -143,17 +143,20 @@ export class ComplaintsService {
     const s = p.complaintScope;
     const countKey = `${tenantId}|${JSON.stringify(s)}|${s.own ? p.userId : ''}|${list}${list === 'queue' ? `|${p.userId}` : ''}`;
     const known = this.counts.fresh(countKey);
-    const { rows, counted } = await this.visible(p, async (qb) => {
-      narrow(qb);
-      const counted = known ?? await countRows(qb, EXACT_COUNT_UP_TO);
+    // One round trip for the count (unless known) and the page, in one snapshot (readOnce).
+    const { entities, raw, count } = await this.complaints.readOnce(tenantId, 'c', (qb) => {
+      narrow(inComplaintScopeOf(p, qb));
+      const countOf = known === undefined ? qb.clone() : undefined;
       if (from) qb.andWhere('(c.receivedAt, c.id) < (CAST(:afterAt AS timestamptz), CAST(:afterId AS uuid))', { afterAt: from.receivedAt, afterId: from.id });
       // received_at to the microsecond for the cursor: a JS Date keeps milliseconds only.
-      const { entities, raw } = await qb
+      const rows = qb
         .addSelect(`to_char(c.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`, 'cursor_at')
-        .orderBy('c.receivedAt', 'DESC').addOrderBy('c.id', 'DESC').limit(first + 1).getRawAndEntities<{ c_id: string; cursor_at: string }>();
-      const at = new Map(raw.map((r) => [r.c_id, r.cursor_at]));
-      return { rows: entities.map((c) => ({ c, receivedAt: at.get(c.id) as string })), counted };
+        .orderBy('c.receivedAt', 'DESC').addOrderBy('c.id', 'DESC').limit(first + 1);
+      return { rows, countOf, countAtMost: EXACT_COUNT_UP_TO };
     });
+    const at = new Map(raw.map((r) => [r.c_id as string, r.cursor_at as string]));
+    const rows = entities.map((c) => ({ c, receivedAt: at.get(c.id) as string }));
+    const counted = known ?? (count as number);
     const totalCount = counted <= EXACT_COUNT_UP_TO
       ? counted
       : await this.counts.above(countKey, () => this.visible(p, (qb) => countRows(narrow(qb))));

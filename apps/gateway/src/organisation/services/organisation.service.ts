@@ -169,7 +169,8 @@ export class OrganisationService {
         return ids.map((id) => rows.find((r) => r.id === id) ?? null);
       }),
       branches: new DataLoader<string, BranchEntity | null>(async (ids) => {
-        const rows = await this.branches.read(tenantId, 'b', (qb) => qb.andWhere('b.id IN (:...ids)', { ids: [...ids] }).getMany());
+        // One round trip: a page of complaints loads its branches through here on every list.
+        const { entities: rows } = await this.branches.readOnce(tenantId, 'b', (qb) => ({ rows: qb.andWhere('b.id IN (:...ids)', { ids: [...ids] }) }));
         return ids.map((id) => rows.find((r) => r.id === id) ?? null);
       }),
     }));
