@@ -3,9 +3,6 @@ import { plainToInstance } from 'class-transformer';
 import { ValidationError, validate } from 'class-validator';
 import { BadUserInputError, FieldIssue } from './app-error';
 
-/** GqlParamtype.ARGS of @nestjs/graphql (the enum is not exported from the package's entry point). */
-export const GQL_ARGS = 3;
-
 function flatten(errors: ValidationError[], prefix: string): FieldIssue[] {
   const out: FieldIssue[] = [];
   for (const e of errors) {
@@ -23,11 +20,10 @@ function flatten(errors: ValidationError[], prefix: string): FieldIssue[] {
 @Injectable()
 export class InputValidationPipe implements PipeTransform {
   async transform(value: unknown, meta: ArgumentMetadata): Promise<unknown> {
-    // Only a resolver's arguments come from the client. Nest hands GraphQL parameters over with a
-    // numeric type (GqlParamtype: root 0, context 1, info 2, args 3), never 'custom': without this
-    // check every field resolver's parent object was copied (plainToInstance) and validated on each
-    // call: twenty times for a page of twenty complaints that shows each one's branch.
-    if ((meta.type as unknown) !== GQL_ARGS) return value;
+    // Parent objects and the context are ours, not the client's: only arguments are validated. Nest
+    // hands a GraphQL parameter's kind to pipes through the HTTP names: arguments arrive as 'body',
+    // the parent, context and info as 'custom'.
+    if (meta.type === 'custom') return value;
     const type = meta.metatype;
     if (!type || [String, Boolean, Number, Array, Object].includes(type as never) || value === null || value === undefined) return value;
     const instance = plainToInstance(type as new () => object, value);
