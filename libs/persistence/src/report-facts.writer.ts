@@ -13,6 +13,7 @@ const SEVERITY_ORDER = `ARRAY['GENERAL', 'IMPORTANT', 'HOT', 'MAJOR']`;
  */
 export async function upsertReportFacts(
   m: EntityManager, tenantId: string, complaintId: string, state: ComplaintState, events: TimelineEventRecord[],
+  opts: { firstWrite?: boolean } = {},
 ): Promise<boolean> {
   const f = complaintFactValues(state, events);
   const written: unknown[] = await m.query(
@@ -74,7 +75,9 @@ export async function upsertReportFacts(
       ],
     );
   }
-  // Deadlines the state no longer has (an open one replaced by a re-dispatch or a new round).
+  // Deadlines the state no longer has (an open one replaced by a re-dispatch or a new round). The
+  // complaint's first write (its row inserted in this transaction) has none: one statement less per intake.
+  if (opts.firstWrite) return true;
   await m.query(
     `DELETE FROM report_stage_facts WHERE tenant_id = $1 AND complaint_id = $2 AND updated_seq < $3`,
     [tenantId, complaintId, state.seq],

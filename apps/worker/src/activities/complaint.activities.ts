@@ -12,8 +12,16 @@ import type { ComplaintActivities, ComplaintAnalysis, RegisterComplaintArgs } fr
 import { writeFailure } from './write-failure.util';
 import { workerLogger } from '../observability/logger';
 
+// One formatter per time zone: building an Intl.DateTimeFormat costs far more than formatting with one.
+const yearFormats = new Map<string, Intl.DateTimeFormat>();
+
 function localYear(ms: number, timezone: string): number {
-  return Number(new Intl.DateTimeFormat('en', { timeZone: timezone, year: 'numeric' }).format(new Date(ms)));
+  let format = yearFormats.get(timezone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en', { timeZone: timezone, year: 'numeric' });
+    yearFormats.set(timezone, format);
+  }
+  return Number(format.format(new Date(ms)));
 }
 
 /**
@@ -45,27 +53,40 @@ export class ComplaintActivitiesService implements ComplaintActivities {
       // here, so the second sees the first one's row instead of failing on its primary key.
       await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`register:${complaintId}`]);
       // A retry after a commit whose acknowledgement was lost: the row and its events are there.
-      const existing = await m.query(`SELECT reference FROM complaints WHERE id = $1 AND tenant_id = $2`, [complaintId, tenantId]);
-      if (existing.length > 0) return { reference: existing[0].reference as string };
-      const [branch] = await m.query(`SELECT code, timezone FROM branches WHERE id = $1 AND tenant_id = $2`, [intake.branchId, tenantId]);
+      // (After the lock, in a statement of its own: its snapshot must see the other attempt's commit.)
+      const [found] = await m.query(
+        `SELECT (SELECT reference FROM complaints WHERE id = $1 AND tenant_id = $2) AS existing,
+                (SELECT json_build_object('code', code, 'timezone', timezone) FROM branches WHERE id = $3 AND tenant_id = $2) AS branch`,
+        [complaintId, tenantId, intake.branchId],
+      ) as { existing: string | null; branch: { code: string; timezone: string } | null }[];
+      if (found.existing !== null) return { reference: found.existing };
+      const { branch } = found;
       if (!branch) throw ApplicationFailure.nonRetryable(`branch ${intake.branchId} not found`, 'NOT_FOUND');
       const year = localYear(intake.receivedAt, branch.timezone);
-      // The counter row is locked by this upsert until commit, so concurrent intakes queue here
-      // and a rolled-back intake gives its number back: references have neither gaps nor duplicates.
-      const [{ last }] = await m.query(
-        `INSERT INTO reference_counters (tenant_id, branch_id, year, last) VALUES ($1, $2, $3, 1)
-         ON CONFLICT (tenant_id, branch_id, year) DO UPDATE SET last = reference_counters.last + 1
-         RETURNING last`,
-        [tenantId, intake.branchId, year],
-      );
-      const reference = `${branch.code}-${year}-${String(last).padStart(6, '0')}`;
+      // The row goes in under a provisional reference (its own id: unique, and never a reference's
+      // shape) and gets its number last. The counter row stays locked from its upsert until commit,
+      // and every intake of the branch queues on it: taking it last keeps the queue to one statement
+      // and the commit instead of the whole registration.
       const row = complaintRowAtIntake({
-        tenantId, complaintId, reference, workflowId: complaintWorkflowId(tenantId, complaintId), severity: args.severity,
+        tenantId, complaintId, reference: complaintId, workflowId: complaintWorkflowId(tenantId, complaintId), severity: args.severity,
         policyVersion: args.policyVersion, intake,
       });
       await m.createQueryBuilder().insert().into(ComplaintEntity).values(row).updateEntity(false).execute();
-      await this.applyProjection(m, args);
-      return { reference };
+      await this.applyProjection(m, args, { registering: true });
+      // A rolled-back intake gives its number back: references have neither gaps nor duplicates.
+      // TypeORM answers an UPDATE with [rows, affected].
+      const [[numbered]] = await m.query(
+        `WITH n AS (
+           INSERT INTO reference_counters (tenant_id, branch_id, year, last) VALUES ($1, $2, $3, 1)
+           ON CONFLICT (tenant_id, branch_id, year) DO UPDATE SET last = reference_counters.last + 1
+           RETURNING last)
+         UPDATE complaints c SET reference = $4 || '-' || $3::text || '-' || lpad(n.last::text, greatest(6, length(n.last::text)), '0')
+           FROM n WHERE c.id = $5 AND c.tenant_id = $1
+         RETURNING c.reference`,
+        [tenantId, intake.branchId, year, branch.code, complaintId],
+      ) as [{ reference: string }[], number];
+      if (!numbered) throw new Error(`registerComplaint: the row of complaint ${complaintId} was not found to number it`);
+      return { reference: numbered.reference };
     });
   }
 
@@ -101,8 +122,11 @@ export class ComplaintActivitiesService implements ComplaintActivities {
     }
   }
 
-  /** Timeline events (once each, by seq) and the row's projection (only a newer seq overwrites it). */
-  private async applyProjection(m: EntityManager, p: ComplaintProjection): Promise<void> {
+  /**
+   * Timeline events (once each, by seq) and the row's projection (only a newer seq overwrites it).
+   * `registering`: the row was inserted in this transaction, so it has no report facts yet.
+   */
+  private async applyProjection(m: EntityManager, p: ComplaintProjection, opts: { registering?: boolean } = {}): Promise<void> {
     if (p.events.length > 0) {
       // ON CONFLICT DO NOTHING: the (complaint_id, seq) primary key makes a retried write a no-op.
       await m.createQueryBuilder().insert().into(ComplaintEventEntity)
@@ -119,7 +143,7 @@ export class ComplaintActivitiesService implements ComplaintActivities {
     // stale write); ids only, each gateway re-reads the row under its subscribers' scope.
     const row = (written.raw as { branch_id?: string }[] | undefined)?.[0];
     // The reporting facts, in the same transaction (idempotent; a write older than the stored one is ignored).
-    await upsertReportFacts(m, p.tenantId, p.complaintId, p.state, p.events);
+    await upsertReportFacts(m, p.tenantId, p.complaintId, p.state, p.events, { firstWrite: opts.registering === true });
     if (row?.branch_id) await notifyComplaintUpdated(m, { tenantId: p.tenantId, complaintId: p.complaintId, branchId: row.branch_id, seq: p.state.seq });
   }
 

@@ -11,6 +11,7 @@ import { ComplaintEntity, ComplaintEventEntity, StoredDeadline } from '../../../
 import { withTenantLock } from '../../../../../libs/persistence/src/advisory-lock';
 import { blockingWorkOrders } from '../../../../../libs/persistence/src/work-order.repository';
 import { TenantScopedRepository, countRows } from '../../../../../libs/persistence/src/tenant-scoped.repository';
+import { IntakeContextRepository } from '../../../../../libs/persistence/src/intake-context.repository';
 import type { ActionBase, ActionResult, ComplaintWorkflowInput } from '../../../../../workflows/shared/complaint.types';
 import {
   acknowledgeUpdate, callbackUpdate, dispatchUpdate, followUpUpdate, resolveUpdate, specialReportUpdate, validityUpdate,
@@ -39,7 +40,7 @@ import { facilityRestoredUpdate, reclassifyUpdate, updateFactsUpdate } from '../
 import { FacilityRestoredArgsInput, ReclassifyArgsInput, UpdateFactsArgsInput } from '../dtos/complaint.input';
 
 // Namespace of complaint ids derived from (tenant, idempotency key).
-const COMPLAINT_ID_NAMESPACE = '5d0b6a52-7a57-4c0c-9a0e-3c1f0f6b2a11';
+export const COMPLAINT_ID_NAMESPACE = '5d0b6a52-7a57-4c0c-9a0e-3c1f0f6b2a11';
 
 /**
  * Narrows a query of complaints aliased `c` to the caller's `complaintScope` (the SQL of the
@@ -60,6 +61,7 @@ export function inComplaintScopeOf(p: Principal, qb: SelectQueryBuilder<Complain
 export class ComplaintsService {
   private readonly complaints: TenantScopedRepository<ComplaintEntity>;
   private readonly events: TenantScopedRepository<ComplaintEventEntity>;
+  private readonly intake: IntakeContextRepository;
   private readonly cursors: ComplaintCursors;
   private readonly counts = new TotalCountCache();
 
@@ -72,6 +74,7 @@ export class ComplaintsService {
   ) {
     this.complaints = new TenantScopedRepository(ds, ComplaintEntity);
     this.events = new TenantScopedRepository(ds, ComplaintEventEntity);
+    this.intake = new IntakeContextRepository(ds);
     // Every gateway of a deployment shares these, so a cursor from one is good on another.
     this.cursors = new ComplaintCursors(`${config.databaseUrl}\u0000${config.jwtSecret ?? ''}`);
   }
@@ -184,8 +187,9 @@ export class ComplaintsService {
 
   async submit(p: Principal, input: SubmitComplaintInput): Promise<ComplaintEntity> {
     const tenantId = tenantOf(p);
-    const existing = await this.complaints.findOne(tenantId, { idempotencyKey: input.idempotencyKey });
-    if (existing) return this.get(p, existing.id);
+    // One round trip: the complaint already submitted under this key, the branch, the policy version.
+    const known = await this.intake.intakeContext(tenantId, input.idempotencyKey, input.branchId);
+    if (known.existingId) return this.get(p, known.existingId);
     await this.engine.admit(tenantId);
 
     const receivedAt = input.receivedAt ?? new Date();
@@ -195,13 +199,14 @@ export class ComplaintsService {
     if (input.facilityOutage && input.facilityOutage.since.getTime() > receivedAt.getTime() + 2 * 60_000) {
       throw new BadUserInputError([{ field: 'input.facilityOutage.since', message: 'facilityOutage.since must not be after receivedAt (2 minutes of clock difference allowed)' }]);
     }
-    const branch = await this.org.branch(tenantId, input.branchId);
+    const { branch } = known;
     if (!branch || !reachesBranch(p, branch)) throw new NotFoundError('branch');
     if (complaintPermissionRefusal(p, 'SUBMIT', { branchId: branch.id, companyId: branch.companyId, assigneeId: null })) {
       throw new ForbiddenError('only staff of this branch take complaints for it');
     }
 
-    const policy = await this.policies.policy(tenantId);
+    if (known.policyVersion === null) throw new NotFoundError('policy version');
+    const policy = { version: known.policyVersion, document: await this.policies.versionDocument(tenantId, known.policyVersion) };
     const complaintId = uuidV5(COMPLAINT_ID_NAMESPACE, `${tenantId}\u0000${input.idempotencyKey}`);
     const workflowInput: ComplaintWorkflowInput = {
       tenantId,

@@ -14,6 +14,9 @@ import { InjectDataSource } from '../../common/database.provider';
 import { GATEWAY_CONFIG, GatewayConfig } from '../../common/gateway.config';
 import { TemporalClientProvider } from '../../common/temporal.provider';
 
+// Documents of policy versions kept in memory (oldest dropped first): a few per tenant.
+const MAX_CACHED_POLICY_DOCUMENTS = 1000;
+
 /** The group's policy: its preset with the head office's overrides, versioned. */
 @Injectable()
 export class PolicyService {
@@ -21,6 +24,7 @@ export class PolicyService {
   private readonly versions: TenantScopedRepository<PolicyVersionEntity>;
 
   private readonly logger = new Logger('Policy');
+  private readonly documents = new Map<string, Policy>();
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -71,6 +75,23 @@ export class PolicyService {
       }
     }
     return tenant;
+  }
+
+  /**
+   * A policy version's document. Versions are written once and never changed, so the documents are
+   * kept (a bounded number) and intake does not read and parse the same document on every complaint.
+   * Callers must not modify the document they get.
+   */
+  async versionDocument(tenantId: string, version: number): Promise<Policy> {
+    const key = `${tenantId}|${version}`;
+    const known = this.documents.get(key);
+    if (known) return known;
+    const row = await this.versions.findOne(tenantId, { version });
+    if (!row) throw new NotFoundError('policy version');
+    const document = row.document as unknown as Policy;
+    if (this.documents.size >= MAX_CACHED_POLICY_DOCUMENTS) this.documents.delete(this.documents.keys().next().value as string);
+    this.documents.set(key, document);
+    return document;
   }
 
   /** The policy document of a version (the current one when none is given). */
