@@ -10,6 +10,7 @@
 //   BENCH_NOISY_* / BENCH_LIMITS_ITERATIONS   see sections/noisy-neighbour.ts, sections/limits-cost.ts
 //   BENCH_WORK_ORDERS (1000)  work orders issued and completed in the work-orders section
 //   npm run bench -- --only intake,memory    run some sections only
+//   npm run bench -- --only scale            100,000 open complaints on one worker (BENCH_SCALE*, see sections/scale.ts; not in the default run)
 //
 // Starts its own stack (scripts/bench/stack.ts), runs the sections of scripts/bench/sections/ in
 // order, prints a table and writes .data/bench-results.json, then stops everything and drops its
@@ -30,7 +31,7 @@ export const RESULTS_FILE = process.env.BENCH_RESULTS_FILE || path.join(DATA_DIR
 
 function selectedSections(argv: string[]): typeof SECTIONS {
   const i = argv.findIndex((a) => a === '--only' || a.startsWith('--only='));
-  if (i < 0) return SECTIONS;
+  if (i < 0) return SECTIONS.filter((s) => !s.optIn);
   const list = (argv[i].includes('=') ? argv[i].split('=')[1] : argv[i + 1] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = list.filter((id) => !SECTIONS.some((s) => s.id === id));
   if (unknown.length || !list.length) throw new Error(`--only: unknown section(s) ${unknown.join(', ') || '(none given)'}; sections: ${SECTIONS.map((s) => s.id).join(', ')}`);

@@ -78,5 +78,7 @@ export interface BenchSection {
   id: string;
   title: string;
   needsStack: boolean;
+  /** Runs only when named in --only (too long for the default run). */
+  optIn?: boolean;
   run(ctx: BenchContext): Promise<SectionResult>;
 }

@@ -9,6 +9,7 @@ import { WorkOrderActivitiesService, workOrderActivities } from './activities/wo
 import { DailyReportActivitiesService, dailyReportActivities } from './activities/daily-report.activities';
 import { requestIdActivityInterceptors } from './observability/activity-interceptors';
 import { WORKFLOW_INTERCEPTOR_MODULES } from './observability/workflow-interceptor-modules';
+import { WorkerCacheOptions, workerCacheOptions } from './worker.config';
 
 // index.ts under ts-node, index.js in the built image: let the resolver pick.
 export const WORKFLOWS_PATH = require.resolve(path.join(__dirname, '..', '..', '..', 'workflows'));
@@ -26,9 +27,14 @@ export async function createComplaintWorker(opts: {
   workOrders: WorkOrderActivitiesService;
   dailyReports: DailyReportActivitiesService;
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Sticky cache and workflow-task concurrency; from the environment when absent (worker.config.ts). */
+  cache?: WorkerCacheOptions;
 }): Promise<Worker> {
+  const cache = opts.cache ?? workerCacheOptions();
   return Worker.create({
     connection: opts.connection,
+    maxCachedWorkflows: cache.maxCachedWorkflows,
+    maxConcurrentWorkflowTaskExecutions: cache.maxConcurrentWorkflowTaskExecutions,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     activities: {

@@ -11,7 +11,8 @@ import { memorySection } from './memory';
 import { noisyNeighbourSection } from './noisy-neighbour';
 import { reportsSection } from './reports';
 import { rlsCostSection } from './rls-cost';
+import { scaleSection } from './scale';
 import { timersSection } from './timers';
 import { workOrdersSection } from './work-orders';
 
-export const SECTIONS: BenchSection[] = [calendarSection, intakeSection, listSection, rlsCostSection, limitsCostSection, timersSection, noisyNeighbourSection, liveUpdatesSection, matterSection, workOrdersSection, reportsSection, memorySection];
+export const SECTIONS: BenchSection[] = [calendarSection, intakeSection, listSection, rlsCostSection, limitsCostSection, timersSection, noisyNeighbourSection, liveUpdatesSection, matterSection, workOrdersSection, reportsSection, scaleSection, memorySection];
