@@ -34,6 +34,27 @@ describe('complaint intake', () => {
     expect(events).toHaveLength(1);
   });
 
+  it('answers a repeated submission only once the complaint is taken in: an action sent right after it is accepted', async () => {
+    const DISPATCH = `mutation($id: ID!, $a: ID!, $r: String) { dispatchComplaint(id: $id, assigneeId: $a, requestId: $r) { status } }`;
+    // Repeats staggered over the moment the first one's registration commits; each sends the same
+    // dispatch (one requestId: it applies once) straight after its answer, and none may be refused
+    // as "still being registered".
+    const outcomes = await Promise.all(Array.from({ length: 8 }, async (_, i) => {
+      await new Promise((r) => setTimeout(r, i * 15));
+      const c = (await stack.ok(SUBMIT, { input: complaintInput(g.branchId, 'dup-then-act') }, g.tokens.dispatcher)).submitComplaint;
+      const dispatched = (await stack.ok(DISPATCH, { id: c.id, a: g.handler, r: 'dispatch-once' }, g.tokens.dispatcher)).dispatchComplaint.status as string;
+      return { id: c.id as string, dispatched };
+    }));
+    expect(new Set(outcomes.map((o) => o.id)).size).toBe(1);
+    expect(outcomes.map((o) => o.dispatched)).toEqual(Array(8).fill('DISPATCHED'));
+    const dispatches = await stack.db.query(`SELECT count(*)::int AS n FROM complaint_events WHERE complaint_id = $1 AND type = 'DISPATCHED'`, [outcomes[0].id]);
+    expect(dispatches[0].n).toBe(1);
+    // After the whole exchange, a late repeat still answers (the workflow is running, past registration).
+    const late = (await stack.ok(SUBMIT, { input: complaintInput(g.branchId, 'dup-then-act') }, g.tokens.dispatcher)).submitComplaint;
+    expect(late.id).toBe(outcomes[0].id);
+    expect(await count('dup-then-act')).toBe(1);
+  });
+
   it('hands out references without gaps or duplicates under concurrent intake', async () => {
     const branch = (await stack.ok(`mutation($c: ID!) { createBranch(companyId: $c, code: "REF01", name: "Reference Estate") { id } }`, { c: g.companyId }, g.tokens.headOffice)).createBranch.id;
     const n = 20;

@@ -120,7 +120,7 @@ export async function startBenchStack(sup: Supervisor, say: Say): Promise<BenchS
 }
 
 /** Bundles the workflow code once, so the worker's memory reflects running, not webpack. */
-async function bundleWorkflows(say: Say): Promise<string> {
+export async function bundleWorkflows(say: Say): Promise<string> {
   const started = Date.now();
   const { bundleWorkflowCode, DefaultLogger } = await import('@temporalio/worker');
   const { WORKFLOW_INTERCEPTOR_MODULES } = await import('../../apps/worker/src/observability/workflow-interceptor-modules');

@@ -50,8 +50,10 @@ export class ChildService {
   private readonly lineListeners = new Set<(line: string) => void>();
   private stopRequested = false;
   private readonly disarmWatchdog: () => void;
+  /** The process respawn() started in this one's place (the soak's restarts). */
+  private successor: ChildService | undefined;
 
-  constructor(opts: ChildServiceOptions) {
+  constructor(private readonly opts: ChildServiceOptions) {
     this.name = opts.name;
     const entryArgs = opts.entry ? [RUN_TS, opts.entry] : undefined;
     // SERVICE_CPU_PROF_DIR: each service writes a V8 CPU profile there when it stops (profiling the bench).
@@ -118,6 +120,34 @@ export class ChildService {
       this.lineListeners.add(listener);
       void this.exited.then(() => done(new Error(`${this.name} exited during start-up (${this.describeExit()})`)));
     });
+  }
+
+  /**
+   * A deliberate kill (e.g. SIGKILL by a chaos test): the exit that follows is not reported as
+   * unexpected. Resolves once the process has exited.
+   */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<ExitInfo> {
+    this.stopRequested = true;
+    if (!this.exit) this.child.kill(signal);
+    return this.exited;
+  }
+
+  /**
+   * Starts the same command again (same arguments, environment and so ports) once this process has
+   * exited; the new one inherits the options, onUnexpectedExit included. latest() follows the chain.
+   */
+  respawn(): ChildService {
+    if (!this.exit) throw new Error(`${this.name} (pid ${this.pid}) is still running: kill it before respawning`);
+    if (this.successor) throw new Error(`${this.name} (pid ${this.pid}) was already respawned as pid ${this.successor.pid}`);
+    this.successor = new ChildService(this.opts);
+    return this.successor;
+  }
+
+  /** This process, or the last one respawned in its place. */
+  latest(): ChildService {
+    let s: ChildService = this;
+    while (s.successor) s = s.successor;
+    return s;
   }
 
   /** SIGTERM, then SIGKILL if it is still running after `graceMs`. */

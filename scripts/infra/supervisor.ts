@@ -193,7 +193,8 @@ export function startService(
     ...childOpts,
     onUnexpectedExit: (s) => sup.fail(`the ${s.name} (pid ${s.pid}) exited unexpectedly (${s.describeExit()}); its last output:`, s.lastLines()),
   });
-  sup.onStop(stopOrder, `${opts.name} (pid ${service.pid})`, () => service.stop(graceMs));
+  // latest(): a service respawned since (the soak's restarts) is stopped in its place.
+  sup.onStop(stopOrder, `${opts.name} (pid ${service.pid})`, () => service.latest().stop(graceMs));
   return service;
 }
 

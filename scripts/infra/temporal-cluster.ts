@@ -224,6 +224,8 @@ export interface TemporalClusterInfo {
   services: { name: TemporalServiceName; grpcPort: number; membershipPort: number; pid: number }[];
   /** "<database> <schema version>" of each of Temporal's databases. */
   schema: string[];
+  /** The service processes, in TEMPORAL_SERVICES order (the soak kills and respawns them). */
+  processes: ChildService[];
 }
 
 /**
@@ -249,7 +251,7 @@ export async function startTemporalCluster(sup: Supervisor, say: Say, opts: Star
   const address = `${HOST}:${ports.frontend.grpc}`;
   say(`starting Temporal server v${TEMPORAL_SERVER_VERSION}: ${TEMPORAL_SERVICES.map((s) => `${s} :${ports[s].grpc}`).join(', ')}…`);
   const started = Date.now();
-  const services: ChildService[] = TEMPORAL_SERVICES.map((name, i) =>
+  const start = (name: TemporalServiceName, i: number): ChildService =>
     startService(sup, {
       name: `temporal-${name}`,
       program: {
@@ -261,8 +263,14 @@ export async function startTemporalCluster(sup: Supervisor, say: Say, opts: Star
       echo: !!opts.echo,
       stopOrder: STOP_ORDER.temporal + i,
       graceMs: STOP_GRACE_MS,
-    }),
-  );
+    });
+  // On fresh databases every service writes the cluster's metadata at start: started together, one
+  // of them can lose that race and die on the unique key (SaveClusterMetadata). The first one goes
+  // alone until the row is there; the others then only read it.
+  const first = start(TEMPORAL_SERVICES[0], 0);
+  await waitForClusterMetadata(opts.pgUrl, opts.databases.default, first, START_TIMEOUT_MS);
+  sup.checkpoint();
+  const services: ChildService[] = [first, ...TEMPORAL_SERVICES.slice(1).map((name, i) => start(name, i + 1))];
   const died = Promise.race(
     services.map((s) => s.exited.then((): never => {
       throw new Error(`Temporal ${s.name} exited during start-up (${s.describeExit()}); its last output:\n${s.lastLines()}`);
@@ -289,7 +297,26 @@ export async function startTemporalCluster(sup: Supervisor, say: Say, opts: Star
     namespace: opts.namespace,
     services: TEMPORAL_SERVICES.map((name, i) => ({ name, grpcPort: ports[name].grpc, membershipPort: ports[name].membership, pid: services[i].pid })),
     schema,
+    processes: services,
   };
+}
+
+/** Resolves once the cluster's metadata row exists in `database` (written by the first service at its start). */
+async function waitForClusterMetadata(pgUrl: string, database: string, service: ChildService, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  const client = new Client({ connectionString: withDatabase(pgUrl, database) });
+  await client.connect();
+  try {
+    for (;;) {
+      const { rowCount } = await client.query('SELECT 1 FROM cluster_metadata_info LIMIT 1');
+      if (rowCount) return;
+      if (service.exit !== undefined) throw new Error(`Temporal ${service.name} exited during start-up (${service.describeExit()}); its last output:\n${service.lastLines()}`);
+      if (Date.now() > until) throw new Error(`Temporal ${service.name} wrote no cluster metadata within ${timeoutMs / 1000} s; its last output:\n${service.lastLines()}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    await client.end();
+  }
 }
 
 async function chooseClusterPorts(preferDefaults: boolean, say: Say): Promise<ClusterPorts> {

@@ -78,6 +78,23 @@ export async function startWithUpdate<Ret>(connect: () => Promise<Client>, s: St
 }
 
 /**
+ * Waits for the answer of a running workflow's argument-less Update (e.g. intake, which answers once
+ * the complaint is recorded). A workflow that has finished answered it long ago: returns at once.
+ */
+export async function attachToUpdate<Ret>(
+  connect: () => Promise<Client>, tenantId: string, workflowId: string, update: UpdateDefinition<Ret, []>, deadline: number, wording: EngineWording,
+): Promise<void> {
+  assertTenantWorkflow(tenantId, workflowId);
+  const client = await connect();
+  try {
+    await client.withDeadline(deadline, () => client.workflow.getHandle(workflowId).executeUpdate(update));
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return;
+    throw translateEngineError(err, wording);
+  }
+}
+
+/**
  * Sends an action as an Update under `updateId` (derived from the client's requestId, so a retry attaches
  * to the first attempt). The args carry the caller's tenant, which the workflow checks against its own.
  */

@@ -7,7 +7,7 @@ import { intakeUpdate } from '../../../../../workflows/shared/updates';
 import { GATEWAY_CONFIG, GatewayConfig } from '../../common/gateway.config';
 import { TemporalClientProvider } from '../../common/temporal.provider';
 import { TenantWriteBudget } from '../../common/write-budget';
-import { EngineWording, retryKeyUpdateId, assertTenantWorkflow, executeTenantUpdate, startWithUpdate } from '../../common/workflow-engine.util';
+import { EngineWording, retryKeyUpdateId, assertTenantWorkflow, executeTenantUpdate, attachToUpdate, startWithUpdate } from '../../common/workflow-engine.util';
 
 // Namespace of action update ids (a fixed random UUID: ids are uuidV5(namespace, tenant|complaint|requestId)).
 const ACTION_UPDATE_NS = '5f0c8d2e-7a41-4c55-9a43-2f6b1d0e9c11';
@@ -51,6 +51,16 @@ export class ComplaintEngineService {
       tenantId: input.tenantId, workflowId: complaintWorkflowId(input.tenantId, input.complaintId), workflowType: 'complaintWorkflow',
       taskQueue: this.config.taskQueue, args: [input], update: intakeUpdate, deadline: this.deadline(),
     }, WORDING);
+  }
+
+  /**
+   * Waits until the complaint's workflow has taken in its registration (its intake Update answers
+   * once it has; a finished workflow did long ago). A retried submission finds the row as soon as
+   * registration commits, a moment before the workflow records it: answering then would let the
+   * client's next action be refused as "still being registered".
+   */
+  async registered(tenantId: string, complaintId: string): Promise<void> {
+    await attachToUpdate(() => this.temporal.get(), tenantId, complaintWorkflowId(tenantId, complaintId), intakeUpdate, this.deadline(), WORDING);
   }
 
   /**

@@ -189,7 +189,11 @@ export class ComplaintsService {
     const tenantId = tenantOf(p);
     // One round trip: the complaint already submitted under this key, the branch, the policy version.
     const known = await this.intake.intakeContext(tenantId, input.idempotencyKey, input.branchId);
-    if (known.existingId) return this.get(p, known.existingId);
+    if (known.existingId) {
+      // A retry of a submission that was recorded: answer once its workflow has taken it in.
+      await this.engine.registered(tenantId, known.existingId);
+      return this.get(p, known.existingId);
+    }
     await this.engine.admit(tenantId);
 
     const receivedAt = input.receivedAt ?? new Date();
