@@ -25,6 +25,8 @@ export interface ChildServiceOptions {
   name: string;
   /** A .ts entry point relative to the repo root, run with scripts/run-ts.js … */
   entry?: string;
+  /** Node's own options for an `entry` (e.g. its heap limit), before the entry. */
+  execArgv?: string[];
   /** … or the arguments to give `node` as they are (e.g. `['-e', '…']`) … */
   nodeArgs?: string[];
   /** … or another program (e.g. a Temporal server service). */
@@ -58,7 +60,7 @@ export class ChildService {
     const entryArgs = opts.entry ? [RUN_TS, opts.entry] : undefined;
     // SERVICE_CPU_PROF_DIR: each service writes a V8 CPU profile there when it stops (profiling the bench).
     const profile = entryArgs && process.env.SERVICE_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SERVICE_CPU_PROF_DIR}`] : [];
-    const args = opts.program?.args ?? opts.nodeArgs ?? (entryArgs ? [...profile, ...entryArgs] : undefined);
+    const args = opts.program?.args ?? opts.nodeArgs ?? (entryArgs ? [...(opts.execArgv ?? []), ...profile, ...entryArgs] : undefined);
     if (!args) throw new Error(`${opts.name}: give an entry, nodeArgs or a program`);
     const prefix = `${paint(`[${opts.name}]`, opts.color ?? 'magenta')} `;
     this.child = spawn(opts.program?.file ?? process.execPath, args, { cwd: ROOT, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -7,6 +7,13 @@ import { sleep } from './process-utils';
 import { STOP_ORDER, SUPERVISED_ENV, Supervisor, allSettled, startService } from './supervisor';
 
 export const WORKER_ENTRY = 'apps/worker/src/main.ts';
+/**
+ * The worker's V8 heap limit (each isolate's: the main thread's and the workflow thread's). By
+ * default V8 sizes it from the machine's memory (about 4 GB here) and collects lazily: with the
+ * sticky cache at 500, evicted workflows piled up to 2 GB of RSS before the first full collection
+ * (bench `scale`). The cache itself needs a few hundred MB. Same value in docker/docker-compose.yml.
+ */
+export const WORKER_NODE_ARGS = ['--max-old-space-size=768'];
 export const GATEWAY_ENTRY = 'apps/gateway/src/main.ts';
 /** What the worker prints once it polls its task queue. */
 export const WORKER_READY = /worker: polling/;
@@ -74,7 +81,7 @@ export async function startAppServices(sup: Supervisor, opts: AppServicesOptions
   if (!Number.isInteger(port) || port <= 0) throw new Error(`startAppServices: env.PORT=${opts.env.PORT} is not a port`);
   const names = opts.names ?? { worker: 'worker', gateway: 'gateway' };
   const worker = startService(sup, {
-    name: names.worker, entry: WORKER_ENTRY, env: { ...opts.env, ...opts.workerEnv }, color: 'cyan', echo: opts.echo,
+    name: names.worker, entry: WORKER_ENTRY, execArgv: WORKER_NODE_ARGS, env: { ...opts.env, ...opts.workerEnv }, color: 'cyan', echo: opts.echo,
     stopOrder: STOP_ORDER.worker, graceMs: WORKER_STOP_GRACE_MS,
   });
   opts.onSpawn?.(worker);
