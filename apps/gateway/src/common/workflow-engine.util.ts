@@ -1,7 +1,7 @@
 import {
   Client, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError,
 } from '@temporalio/client';
-import type { UpdateDefinition } from '@temporalio/common';
+import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
 import { tenantOfWorkflowId } from '../../../../workflows/shared/ids';
 import { PROJECTION_FAILED, REGISTRATION_FAILED, RETRY_KEY_UPDATE_PREFIX } from '../../../../workflows/shared/complaint.types';
 import { tenantSearchAttributes } from '../../../../workflows/shared/search-attributes';
@@ -78,19 +78,25 @@ export async function startWithUpdate<Ret>(connect: () => Promise<Client>, s: St
 }
 
 /**
- * Waits for the answer of a running workflow's argument-less Update (e.g. intake, which answers once
- * the complaint is recorded). A workflow that has finished answered it long ago: returns at once.
+ * Asks a workflow `query` until `done` holds for its answer (backing off from 20 ms to 200 ms) or
+ * the deadline passes (UNAVAILABLE). A workflow that no longer exists (retention) is taken as done.
  */
-export async function attachToUpdate<Ret>(
-  connect: () => Promise<Client>, tenantId: string, workflowId: string, update: UpdateDefinition<Ret, []>, deadline: number, wording: EngineWording,
+export async function pollQuery<T>(
+  connect: () => Promise<Client>, tenantId: string, workflowId: string, query: QueryDefinition<T, []>, done: (answer: T) => boolean,
+  deadline: number, wording: EngineWording,
 ): Promise<void> {
   assertTenantWorkflow(tenantId, workflowId);
   const client = await connect();
-  try {
-    await client.withDeadline(deadline, () => client.workflow.getHandle(workflowId).executeUpdate(update));
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return;
-    throw translateEngineError(err, wording);
+  const handle = client.workflow.getHandle(workflowId);
+  for (let wait = 20; ; wait = Math.min(200, wait * 2)) {
+    try {
+      if (done(await client.withDeadline(deadline, () => handle.query(query)))) return;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return;
+      throw translateEngineError(err, wording);
+    }
+    if (Date.now() + wait >= deadline) throw new UnavailableError(`the ${wording.subject} engine did not answer in time; the outcome is not known yet`);
+    await new Promise((r) => setTimeout(r, wait));
   }
 }
 

@@ -3,11 +3,11 @@ import { randomUUID } from 'crypto';
 import type { UpdateDefinition } from '@temporalio/common';
 import { complaintWorkflowId } from '../../../../../workflows/shared/ids';
 import { ComplaintWorkflowInput, INVALID_TRANSITION } from '../../../../../workflows/shared/complaint.types';
-import { intakeUpdate } from '../../../../../workflows/shared/updates';
+import { intakeUpdate, stateQuery } from '../../../../../workflows/shared/updates';
 import { GATEWAY_CONFIG, GatewayConfig } from '../../common/gateway.config';
 import { TemporalClientProvider } from '../../common/temporal.provider';
 import { TenantWriteBudget } from '../../common/write-budget';
-import { EngineWording, retryKeyUpdateId, assertTenantWorkflow, executeTenantUpdate, attachToUpdate, startWithUpdate } from '../../common/workflow-engine.util';
+import { EngineWording, retryKeyUpdateId, assertTenantWorkflow, executeTenantUpdate, pollQuery, startWithUpdate } from '../../common/workflow-engine.util';
 
 // Namespace of action update ids (a fixed random UUID: ids are uuidV5(namespace, tenant|complaint|requestId)).
 const ACTION_UPDATE_NS = '5f0c8d2e-7a41-4c55-9a43-2f6b1d0e9c11';
@@ -54,13 +54,14 @@ export class ComplaintEngineService {
   }
 
   /**
-   * Waits until the complaint's workflow has taken in its registration (its intake Update answers
-   * once it has; a finished workflow did long ago). A retried submission finds the row as soon as
+   * Waits until the complaint's workflow has taken in its registration (its state has the
+   * reference: what the actions' validators check). A retried submission finds the row as soon as
    * registration commits, a moment before the workflow records it: answering then would let the
-   * client's next action be refused as "still being registered".
+   * client's next action be refused as "still being registered". Queries only: a repeat adds
+   * nothing to the workflow's history.
    */
   async registered(tenantId: string, complaintId: string): Promise<void> {
-    await attachToUpdate(() => this.temporal.get(), tenantId, complaintWorkflowId(tenantId, complaintId), intakeUpdate, this.deadline(), WORDING);
+    await pollQuery(() => this.temporal.get(), tenantId, complaintWorkflowId(tenantId, complaintId), stateQuery, (st) => st.reference !== null, this.deadline(), WORDING);
   }
 
   /**

@@ -190,7 +190,9 @@ export class ComplaintsService {
     // One round trip: the complaint already submitted under this key, the branch, the policy version.
     const known = await this.intake.intakeContext(tenantId, input.idempotencyKey, input.branchId);
     if (known.existingId) {
-      // A retry of a submission that was recorded: answer once its workflow has taken it in.
+      // A retry of a submission that was recorded: answer once its workflow has taken it in. The
+      // caller's scope first: someone else's key reaches nothing, not even the workflow's query.
+      await this.get(p, known.existingId);
       await this.engine.registered(tenantId, known.existingId);
       return this.get(p, known.existingId);
     }
