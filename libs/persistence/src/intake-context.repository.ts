@@ -1,8 +1,6 @@
 import { DataSource } from 'typeorm';
 import type { BranchCalendar } from '../../domain/src/calendar/calendar.types';
-import { tenantReadOnce } from './tenant-transaction';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID, tenantReadOnce } from './tenant-transaction';
 
 /** What intake reads before it starts a complaint's workflow. */
 export interface IntakeContext {

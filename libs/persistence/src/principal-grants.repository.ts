@@ -1,8 +1,6 @@
 import { DataSource } from 'typeorm';
 import type { Role } from '../../domain/src/enums';
-import { tenantReadOnce } from './tenant-transaction';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID, tenantReadOnce } from './tenant-transaction';
 
 /** A user's role grants, and the branches of the companies their company grants name. */
 export interface UserGrants {

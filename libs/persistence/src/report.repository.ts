@@ -1,7 +1,7 @@
 import { DataSource, type EntityManager } from 'typeorm';
 import { instantToZoned, localDate } from '../../domain/src/calendar/zoned-time.util';
 import { DEADLINE_KINDS, type DeadlineKind, type Severity } from '../../domain/src/enums';
-import { TenantSource, inTenant } from './tenant-transaction';
+import { TenantSource, UUID, inTenant } from './tenant-transaction';
 
 // The reports of domain.md §7 over the reporting facts (migration 1763920000000-reporting), through
 // the tenant's transaction (row-level security). Definitions (binding; the GraphQL descriptions
@@ -151,7 +151,6 @@ export interface StageTimeRow {
 
 export const rateOf = (n: number, d: number): number => (d > 0 ? n / d : 0);
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
 
 /** Parameters and a WHERE fragment for a table alias; null when the scope is empty (nothing to report). */

@@ -3,7 +3,8 @@ import { DataSource, EntityManager } from 'typeorm';
 /** The PostgreSQL setting row-level security reads the tenant from (see the RLS migration). */
 export const TENANT_SETTING = 'app.tenant_id';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A UUID in its text form: the checked values that may be written into SQL as literals. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class MissingTenantError extends Error {
   constructor() {
