@@ -11,6 +11,7 @@ import { OPS, platformAdminToken } from '../demo/seed';
 import { graphql } from '../demo/graphql';
 import { PostgresInfo, TemporalInfo, choosePort, startPostgres, startTemporal } from '../infra/backing-services';
 import type { Say } from '../infra/output';
+import type { TemporalClusterInfo } from '../infra/temporal-cluster';
 import { isPidAlive } from '../infra/process-utils';
 import { GATEWAY_ENTRY, graphqlUrlFor, serviceEnv, startAppServices, waitForGateway } from '../infra/services';
 import { STOP_ORDER, Supervisor, allSettled, startService } from '../infra/supervisor';
@@ -41,7 +42,7 @@ export async function startBenchStack(sup: Supervisor, say: Say): Promise<BenchS
   const taskQueue = `bench-${randomBytes(4).toString('hex')}`;
   const jwtSecret = randomBytes(32).toString('base64url');
 
-  const { createDatabase, dropDatabase } = await import('../infra/postgres');
+  const { dropDatabase } = await import('../infra/postgres');
   let temporal: Pick<TemporalInfo, 'address' | 'namespace'>;
   let pg: PostgresInfo;
   let bundlePath: string;
@@ -50,20 +51,9 @@ export async function startBenchStack(sup: Supervisor, say: Say): Promise<BenchS
     // on PostgreSQL, in databases of this run's own (dropped after the services stop).
     pg = await startPostgres(sup, say, { dataDir: EMBEDDED_PG_DIR, port: 54329 });
     if (pg.embedded) await dropStaleBenchDatabases(pg.url, say, dropDatabase);
-    const run = `${BENCH_DB_PREFIX}${process.pid}_temporal`;
-    const databases = { default: run, visibility: `${run}_visibility` };
-    for (const name of [databases.default, databases.visibility]) {
-      // After Temporal's four services (STOP_ORDER.temporal + 0…3) have stopped, before PostgreSQL.
-      sup.onStop(STOP_ORDER.postgres - 1, `Temporal database ${name} (dropped)`, () => dropDatabase(pg.url, name));
-    }
-    const { startTemporalCluster } = await import('../infra/temporal-cluster');
-    const sayT = (l: string): void => say(`Temporal cluster: ${l}`);
-    const [cluster, bundle] = await allSettled<[{ address: string; namespace: string }, string]>([
-      startTemporalCluster(sup, sayT, { pgUrl: pg.url, databases, dir: path.join(DATA_DIR, 'bench', 'temporal-cluster'), namespace: 'default', preferDefaultPorts: false }),
-      bundleWorkflows(say),
-    ]);
-    temporal = cluster;
-    bundlePath = bundle;
+    const cluster = await startClusterWithBundle(sup, say, pg.url, `${BENCH_DB_PREFIX}${process.pid}_temporal`, path.join(DATA_DIR, 'bench', 'temporal-cluster'));
+    temporal = cluster.temporal;
+    bundlePath = cluster.bundlePath;
   } else {
     // Temporal, PostgreSQL and the workflow bundle in parallel.
     [temporal, pg, bundlePath] = await allSettled<[TemporalInfo, PostgresInfo, string]>([
@@ -76,14 +66,10 @@ export async function startBenchStack(sup: Supervisor, say: Say): Promise<BenchS
   sup.checkpoint();
 
   const dbName = `${BENCH_DB_PREFIX}${process.pid}_${randomBytes(3).toString('hex')}`;
-  const databaseUrl = await createDatabase(pg.url, dbName);
   // BENCH_KEEP_DATABASE=1 keeps it for a look afterwards (EXPLAIN on the generated data); the next run drops it.
-  if (process.env.BENCH_KEEP_DATABASE === '1') say(`scratch database ${dbName} is kept (BENCH_KEEP_DATABASE=1): ${databaseUrl}`);
-  else sup.onStop(STOP_ORDER.database, `scratch database ${dbName} (dropped)`, () => dropDatabase(pg.url, dbName));
-  const { runMigrations } = await import('../../libs/persistence/src/data-source');
-  await runMigrations(databaseUrl);
-  const { ensureApplicationLogin } = await import('../../libs/persistence/src/application-role');
-  const appDatabaseUrl = await ensureApplicationLogin(databaseUrl);
+  const keep = process.env.BENCH_KEEP_DATABASE === '1';
+  const { databaseUrl, appDatabaseUrl } = await createScratchDatabase(sup, pg.url, dbName, { keep });
+  if (keep) say(`scratch database ${dbName} is kept (BENCH_KEEP_DATABASE=1): ${databaseUrl}`);
   say(`scratch database ${dbName} migrated; task queue ${taskQueue}`);
   sup.checkpoint();
 
@@ -117,6 +103,45 @@ export async function startBenchStack(sup: Supervisor, say: Say): Promise<BenchS
     worker, gateway, rss, tenant, readyAt, gql, extraGateway,
     token: (userId) => signToken({ sub: userId, tid: tenant.tenantId }, jwtSecret),
   };
+}
+
+/**
+ * The production shape's backends for a run of its own: Temporal's four services on the PostgreSQL
+ * of `pgUrl` in databases named after `run` (dropped after the services stop, before PostgreSQL),
+ * started while the workflow code is bundled.
+ */
+export async function startClusterWithBundle(
+  sup: Supervisor, say: Say, pgUrl: string, run: string, dir: string,
+): Promise<{ temporal: TemporalClusterInfo; bundlePath: string }> {
+  const { dropDatabase } = await import('../infra/postgres');
+  const databases = { default: run, visibility: `${run}_visibility` };
+  for (const name of [databases.default, databases.visibility]) {
+    // After Temporal's four services (STOP_ORDER.temporal + 0…3) have stopped, before PostgreSQL.
+    sup.onStop(STOP_ORDER.postgres - 1, `Temporal database ${name} (dropped)`, () => dropDatabase(pgUrl, name));
+  }
+  const { startTemporalCluster } = await import('../infra/temporal-cluster');
+  const sayT = (l: string): void => say(`Temporal cluster: ${l}`);
+  const [temporal, bundlePath] = await allSettled<[TemporalClusterInfo, string]>([
+    startTemporalCluster(sup, sayT, { pgUrl, databases, dir, namespace: 'default', preferDefaultPorts: false }),
+    bundleWorkflows(say),
+  ]);
+  return { temporal, bundlePath };
+}
+
+/**
+ * A scratch application database on the server of `pgUrl`: created, migrated, with the services'
+ * login under row-level security; dropped at stop unless `keep`.
+ */
+export async function createScratchDatabase(
+  sup: Supervisor, pgUrl: string, name: string, opts: { keep?: boolean } = {},
+): Promise<{ databaseUrl: string; appDatabaseUrl: string }> {
+  const { createDatabase, dropDatabase } = await import('../infra/postgres');
+  const databaseUrl = await createDatabase(pgUrl, name);
+  if (!opts.keep) sup.onStop(STOP_ORDER.database, `scratch database ${name} (dropped)`, () => dropDatabase(pgUrl, name));
+  const { runMigrations } = await import('../../libs/persistence/src/data-source');
+  await runMigrations(databaseUrl);
+  const { ensureApplicationLogin } = await import('../../libs/persistence/src/application-role');
+  return { databaseUrl, appDatabaseUrl: await ensureApplicationLogin(databaseUrl) };
 }
 
 /** Bundles the workflow code once, so the worker's memory reflects running, not webpack. */

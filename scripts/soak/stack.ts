@@ -7,13 +7,13 @@ import path from 'path';
 import { signToken } from '../../apps/gateway/src/auth/jwt.util';
 import { OPS } from '../demo/seed';
 import { graphql } from '../demo/graphql';
-import { bundleWorkflows, provisionTenant } from '../bench/stack';
+import { createScratchDatabase, provisionTenant, startClusterWithBundle } from '../bench/stack';
 import { choosePort, startPostgres } from '../infra/backing-services';
 import type { ChildService } from '../infra/child-service';
 import type { Say } from '../infra/output';
 import { AppServices, serviceEnv, startAppReplicas } from '../infra/services';
-import { STOP_ORDER, Supervisor, allSettled } from '../infra/supervisor';
-import { TemporalClusterInfo, startTemporalCluster } from '../infra/temporal-cluster';
+import type { Supervisor } from '../infra/supervisor';
+import type { TemporalClusterInfo } from '../infra/temporal-cluster';
 import { DATA_DIR, EMBEDDED_PG_DIR } from '../runtime-config';
 import type { SoakBranch } from './load';
 
@@ -37,28 +37,12 @@ const SOAK_LIMITS: NodeJS.ProcessEnv = {
 };
 
 export async function startSoakStack(sup: Supervisor, say: Say): Promise<SoakStack> {
-  const { createDatabase, dropDatabase } = await import('../infra/postgres');
   const pg = await startPostgres(sup, say, { dataDir: EMBEDDED_PG_DIR, port: 54329 });
   sup.checkpoint();
   const run = `cp_soak_${process.pid}_${randomBytes(2).toString('hex')}`;
-  const databases = { default: `${run}_temporal`, visibility: `${run}_temporal_visibility` };
-  for (const name of [databases.default, databases.visibility]) {
-    // After Temporal's four services have stopped, before PostgreSQL.
-    sup.onStop(STOP_ORDER.postgres - 1, `Temporal database ${name} (dropped)`, () => dropDatabase(pg.url, name));
-  }
-  const sayT = (l: string): void => say(`Temporal cluster: ${l}`);
-  const [temporal, bundlePath] = await allSettled<[TemporalClusterInfo, string]>([
-    startTemporalCluster(sup, sayT, { pgUrl: pg.url, databases, dir: path.join(DATA_DIR, 'soak', 'temporal-cluster'), namespace: 'default', preferDefaultPorts: false }),
-    bundleWorkflows(say),
-  ]);
+  const { temporal, bundlePath } = await startClusterWithBundle(sup, say, pg.url, `${run}_temporal`, path.join(DATA_DIR, 'soak', 'temporal-cluster'));
   sup.checkpoint();
-
-  const databaseUrl = await createDatabase(pg.url, run);
-  sup.onStop(STOP_ORDER.database, `scratch database ${run} (dropped)`, () => dropDatabase(pg.url, run));
-  const { runMigrations } = await import('../../libs/persistence/src/data-source');
-  await runMigrations(databaseUrl);
-  const { ensureApplicationLogin } = await import('../../libs/persistence/src/application-role');
-  const appDatabaseUrl = await ensureApplicationLogin(databaseUrl);
+  const { databaseUrl, appDatabaseUrl } = await createScratchDatabase(sup, pg.url, run);
   sup.checkpoint();
 
   const jwtSecret = randomBytes(32).toString('base64url');
