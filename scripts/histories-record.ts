@@ -23,7 +23,8 @@ import { ensurePostgres } from './infra/postgres';
 import { WORKFLOW_INTERCEPTOR_MODULES } from '../apps/worker/src/observability/workflow-interceptor-modules';
 import { resolveTemporal } from './infra/temporal-cli';
 import { startTemporalDevServer } from './infra/temporal-server';
-import { complaintWorkflowId, dailyReportWorkflowId, escalationWorkflowId, workOrderWorkflowId } from '../workflows/shared/ids';
+import { categoryModelWorkflowId, complaintWorkflowId, dailyReportWorkflowId, escalationWorkflowId, workOrderWorkflowId } from '../workflows/shared/ids';
+import { retrainWorkflowId } from '../apps/gateway/src/category-model/category-model.service';
 import { workOrderPolicyOf } from '../libs/domain/src/policy/policy.util';
 import type { WorkOrderPolicy } from '../libs/domain/src/work-order/work-order.types';
 import {
@@ -681,6 +682,21 @@ async function main(): Promise<void> {
       const scheduled = await start(`${dailyReportWorkflowId(breach.tenantId, breach.branchId)}-${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`);
       await scheduled.result();
       keep('daily-report-scheduled', scheduled.workflowId);
+    });
+
+    // --- category model (Chinese text): head office retrains over GraphQL; the nightly schedule's run started as it starts it --
+    await scenario('category-model', async () => {
+      const retrain = `mutation($r: String) { retrainCategoryModel(requestId: $r) { version trainedOn heldOut } }`;
+      const first = (await stack.ok(retrain, { r: 'histories-retrain' }, met.tokens.headOffice)).retrainCategoryModel;
+      // The same requestId again: the same training answers, nothing runs twice.
+      const again = (await stack.ok(retrain, { r: 'histories-retrain' }, met.tokens.headOffice)).retrainCategoryModel;
+      if (again.version !== first.version) throw new Error(`retrainCategoryModel ran twice for one requestId (${first.version}, ${again.version})`);
+      keep('category-model', retrainWorkflowId(met.tenantId, 'histories-retrain'));
+      const scheduled = `${categoryModelWorkflowId(met.tenantId)}-${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`;
+      await client.workflow.execute('categoryModelWorkflow', {
+        workflowId: scheduled, taskQueue: stack.taskQueue, args: [{ tenantId: met.tenantId }], typedSearchAttributes: tenantSearchAttributes(met.tenantId),
+      });
+      keep('category-model-scheduled', scheduled);
     });
 
     // --- export ---------------------------------------------------------------------------------------------

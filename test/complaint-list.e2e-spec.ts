@@ -91,13 +91,15 @@ describe('the complaint list: keyset pages and totalCount', () => {
 
   it('counts exactly up to 1,000 matching complaints, and above that answers a count made at most a minute before', async () => {
     const seed = await submit(a, a.branchId, 'bulk-seed', 60, 'Bulk case seed');
-    // 1,100 more complaints of the group written straight into the read model (as a large tenant's history would be).
+    // 1,100 more complaints of the group written straight into the read model (as a large tenant's history would be),
+    // with their search vectors (for Latin letters and digits PostgreSQL's simple parser gives the lexemes the worker writes).
     const copy = async (from: number, to: number, marker: string): Promise<void> => {
       await stack.db.query(`
         INSERT INTO complaints
         SELECT (jsonb_populate_record(NULL::complaints, to_jsonb(c) || jsonb_build_object(
           'id', gen_random_uuid(), 'reference', c.reference || '-' || g, 'idempotency_key', $3 || g, 'workflow_id', c.workflow_id || '-' || $3 || g,
-          'received_at', c.received_at - g * interval '1 second', 'description', $4 || ' ' || g))).*
+          'received_at', c.received_at - g * interval '1 second', 'description', $4 || ' ' || g,
+          'search_vector', to_tsvector('simple', $4 || ' ' || g)))).*
         FROM complaints c, generate_series($1::int, $2::int) g WHERE c.id = $5`, [from, to, `bulk-${marker}-`, 'Bulk case', seed]);
     };
     await copy(1, 999, 'a');
@@ -112,7 +114,7 @@ describe('the complaint list: keyset pages and totalCount', () => {
     expect(again.totalCount).toBe(1101);
     // A narrower filter below the threshold is exact at once.
     const narrow = await page(a.tokens.headOffice, { first: 3, filter: { text: 'Bulk case 110' } });
-    expect(narrow.totalCount).toBe(11); // "Bulk case 110", "… 1100", "… 1101" … "… 1109"
+    expect(narrow.totalCount).toBe(1); // "Bulk case 110": a short number matches whole, not "… 1100"
     // Every page of the large set is still complete and ordered.
     expect(large.edges.map((e) => e.node.id)[0]).toBe(seed);
   });

@@ -106,26 +106,32 @@ describe('same-matter complaints', () => {
     await eventually(async () => ((await severities(training, [a.id, b.id, c.id])).every((v) => v === 'MAJOR') ? true : undefined));
   });
 
-  it('ranks candidates (same unit > same building > same place, closer in time first) and never shows another branch\'s', async () => {
+  it('ranks candidates by meaning before a shared unit or place, and never shows another branch\'s or another category\'s', async () => {
     const base = Date.now() - 10 * DAY;
     const at = (days: number) => new Date(base + days * DAY).toISOString();
-    const s = await submit(pm, { complainant: { name: '甲', phone: '13700000001', unit: '7-101' }, location: 'Garden gate', receivedAt: at(5) });
-    const sameUnit = await submit(pm, { complainant: { name: '乙', phone: '13700000002', unit: '7 - 101' }, location: 'x', receivedAt: at(3) });
-    const sameBuildingNear = await submit(pm, { complainant: { name: '丙', phone: '13700000003', unit: '7-202' }, location: 'y', receivedAt: at(5.1) });
-    const sameBuildingFar = await submit(pm, { complainant: { name: '丁', phone: '13700000004', unit: '7-303' }, location: 'z', receivedAt: at(0) });
-    const samePlace = await submit(pm, { complainant: { name: '戊', phone: '13700000005', unit: '9-101' }, location: 'garden  GATE', receivedAt: at(4) });
-    await submit(pm, { complainant: { name: '己', phone: '13700000006', unit: '7-101' }, category: 'CUSTOMER_SERVICE', receivedAt: at(5) });
-    await submit(pm, { complainant: { name: '庚', phone: '13700000007', unit: '8-101' }, location: 'elsewhere', receivedAt: at(5) });
-    const otherBranch = (await stack.ok(SUBMIT, { input: complaintInput(pm.otherBranchId, 'sm-other-branch', { complainant: { name: '辛', phone: '13700000008', unit: '7-101' }, location: 'Garden gate', receivedAt: at(5) }) }, pm.tokens.headOffice)).submitComplaint;
+    // A category of their own: the other tests' complaints (all about a lift) are not in this pool.
+    const own = { category: 'CONSTRUCTION_QUALITY', demand: null };
+    const s = await submit(pm, { ...own, description: '电梯又坏了，按钮按了没反应', complainant: { name: '甲', phone: '13700000001', unit: '7-101' }, location: 'Garden gate', receivedAt: at(5) });
+    const inOtherWords = await submit(pm, { ...own, description: '电梯故障停运，按钮没反应，老人上不了楼', complainant: { name: '乙', phone: '13700000002', unit: '9-909' }, location: null, receivedAt: at(3) });
+    const sameUnit = await submit(pm, { ...own, description: '楼道灯不亮', complainant: { name: '丙', phone: '13700000003', unit: '7 - 101' }, location: null, receivedAt: at(4.5) });
+    const samePlace = await submit(pm, { ...own, description: '门口垃圾没人清', complainant: { name: '戊', phone: '13700000005', unit: '9-101' }, location: 'garden  GATE', receivedAt: at(2) });
+    await submit(pm, { ...own, description: '物业费太贵了', complainant: { name: '丁', phone: '13700000004', unit: '8-303' }, location: null, receivedAt: at(5) });
+    await submit(pm, { description: '电梯又坏了，按钮按了没反应', complainant: { name: '己', phone: '13700000006', unit: '7-101' }, category: 'CUSTOMER_SERVICE', receivedAt: at(5) });
+    const otherBranch = (await stack.ok(SUBMIT, { input: complaintInput(pm.otherBranchId, 'sm-other-branch', { ...own, description: '电梯又坏了，按钮按了没反应', complainant: { name: '辛', phone: '13700000008', unit: '7-101' }, location: 'Garden gate', receivedAt: at(5) }) }, pm.tokens.headOffice)).submitComplaint;
 
     const list = (await stack.ok(CANDIDATES, { id: s.id, n: 10 }, pm.tokens.headOffice)).complaint.sameMatterCandidates;
-    expect(list.map((x: { complaint: { id: string } }) => x.complaint.id)).toEqual([sameUnit.id, sameBuildingNear.id, sameBuildingFar.id, samePlace.id]);
-    expect(list[0].reason).toBe('same unit 7 - 101, 2 days apart');
-    expect(list[1].reason).toMatch(/^same building 7, \d+ hours? apart$/);
-    expect(list[3].reason).toBe('same place garden  GATE, 1 day apart');
-    expect(list[0].score).toBeGreaterThan(list[1].score);
-    expect(list[1].score).toBeGreaterThan(list[2].score);
-    expect(list.map((x: { complaint: { id: string } }) => x.complaint.id)).not.toContain(otherBranch.id);
+    const ids = list.map((x: { complaint: { id: string } }) => x.complaint.id);
+    // The unrelated complaint (no shared word, unit or place), the other category and the other branch are not candidates.
+    expect([...ids].sort()).toEqual([inOtherWords.id, sameUnit.id, samePlace.id].sort());
+    // The same matter in other words ranks above another problem of the same unit.
+    expect(ids.indexOf(inOtherWords.id)).toBeLessThan(ids.indexOf(sameUnit.id));
+    const reason = (id: string): string => list.find((x: { complaint: { id: string } }) => x.complaint.id === id).reason;
+    expect(reason(inOtherWords.id)).toMatch(/^2 days apart, \d+ % similar description$/);
+    expect(Number(/(\d+) %/.exec(reason(inOtherWords.id))?.[1])).toBeGreaterThanOrEqual(30);
+    expect(reason(sameUnit.id)).toBe('same unit 7 - 101, 12 hours apart, 0 % similar description');
+    expect(reason(samePlace.id)).toMatch(/^same place garden {2}GATE, 3 days apart, \d+ % similar description$/);
+    for (let i = 1; i < list.length; i += 1) expect(list[i - 1].score).toBeGreaterThanOrEqual(list[i].score);
+    expect(ids).not.toContain(otherBranch.id);
     expect((await stack.ok(CANDIDATES, { id: s.id, n: 1 }, pm.tokens.dispatcher)).complaint.sameMatterCandidates).toHaveLength(1);
 
     // Another branch's manager sees neither the complaint nor, through it, its candidates; a handler sees only their own.

@@ -6,3 +6,4 @@ export { matterWorkflow } from './matter.workflow';
 export { escalationWorkflow } from './escalation.workflow';
 export { workOrderWorkflow } from './work-order.workflow';
 export { dailyReportWorkflow } from './daily-report.workflow';
+export { categoryModelWorkflow } from './category-model.workflow';

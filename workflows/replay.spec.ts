@@ -241,7 +241,7 @@ describe('replay corpus (test/replay/**)', () => {
     expect({
       updates: declared('update').filter((u) => !updatesSeen.has(u)),
       signals: declared('signal').filter((s) => !signalsSeen.has(s)),
-      workflowTypes: ['complaintWorkflow', 'calendarPropagationWorkflow', 'weeklyReviewWorkflow', 'matterWorkflow', 'workOrderWorkflow', 'dailyReportWorkflow'].filter((t) => !typesSeen.has(t)),
+      workflowTypes: ['complaintWorkflow', 'calendarPropagationWorkflow', 'weeklyReviewWorkflow', 'matterWorkflow', 'workOrderWorkflow', 'dailyReportWorkflow', 'categoryModelWorkflow'].filter((t) => !typesSeen.has(t)),
       deadlinesSet: DEADLINE_KINDS.filter((k) => !kinds('DEADLINE_SET').includes(k)),
       deadlinesMet: DEADLINE_KINDS.filter((k) => !kinds('DEADLINE_MET').includes(k)),
       deadlinesBreached: DEADLINE_KINDS.filter((k) => !kinds('DEADLINE_BREACHED').includes(k)),

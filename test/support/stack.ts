@@ -11,6 +11,7 @@ import { GatewayConfig } from '../../apps/gateway/src/common/gateway.config';
 import { ComplaintActivitiesService } from '../../apps/worker/src/activities/complaint.activities';
 import { ReviewActivitiesService } from '../../apps/worker/src/activities/review.activities';
 import { DailyReportActivitiesService } from '../../apps/worker/src/activities/daily-report.activities';
+import { CategoryModelActivitiesService } from '../../apps/worker/src/activities/category-model.activities';
 import { MatterActivitiesService } from '../../apps/worker/src/activities/matter.activities';
 import { EscalationActivitiesService } from '../../apps/worker/src/activities/escalation.activities';
 import { WorkOrderActivitiesService } from '../../apps/worker/src/activities/work-order.activities';
@@ -120,6 +121,7 @@ export class Stack {
       escalations: new EscalationActivitiesService(ds),
       workOrders: new WorkOrderActivitiesService(ds),
       dailyReports: new DailyReportActivitiesService(ds),
+      categoryModels: new CategoryModelActivitiesService(ds),
       workflowBundle: { codePath: workflowBundlePath() },
     });
     this.worker = { worker, connection, ds, running: worker.run() };

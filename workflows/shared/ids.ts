@@ -32,6 +32,15 @@ export function dailyReportWorkflowId(tenantId: string, branchId: string, date?:
   return date ? `daily-report/${tenantId}/${branchId}/${date}` : `daily-report/${tenantId}/${branchId}`;
 }
 
+/**
+ * The workflow id of a training of the tenant's category classifier: `category-model/<tenant>` for the
+ * nightly schedule's runs (the server appends each run's time), `…/<key>` for one started on demand
+ * (the key derived from the caller's request id, so the same request runs once).
+ */
+export function categoryModelWorkflowId(tenantId: string, key?: string): string {
+  return key ? `category-model/${tenantId}/${key}` : `category-model/${tenantId}`;
+}
+
 /** The workflow id of a same-matter group: one long-lived workflow per matter, counting its complaints. */
 export function matterWorkflowId(tenantId: string, matterId: string): string {
   return `matter/${tenantId}/${matterId}`;
@@ -69,6 +78,10 @@ export function tenantOfWorkflowId(workflowId: string): string | null {
       // `daily-report/<tenant>/<branch>`, `…/<branch>-<scheduled time>` for a run of the schedule, `…/<branch>/<date>` built directly.
       if (parts.length === 3) return parts[2].replace(SCHEDULED_TIME_SUFFIX, '') ? tenantId : null;
       return parts.length === 4 && /^\d{4}-\d{2}-\d{2}$/.test(parts[3]) ? tenantId : null;
+    case 'category-model':
+      // `category-model/<tenant>-<scheduled time>` for a run of the schedule, `category-model/<tenant>/<key>` on demand.
+      if (parts.length === 3) return tenantId;
+      return parts.length === 2 ? tenantId.replace(SCHEDULED_TIME_SUFFIX, '') || null : null;
     case 'weekly-review':
       // `weekly-review/<tenant>`, and `weekly-review/<tenant>-<scheduled time>` for a run of the schedule.
       return parts.length === 2 ? tenantId.replace(SCHEDULED_TIME_SUFFIX, '') || null : null;

@@ -1,5 +1,5 @@
 import type { ScheduleOptions } from '@temporalio/client';
-import { dailyReportWorkflowId, weeklyReviewWorkflowId } from './ids';
+import { categoryModelWorkflowId, dailyReportWorkflowId, weeklyReviewWorkflowId } from './ids';
 import { tenantSearchAttributes } from './search-attributes';
 
 /** The id of a tenant's weekly review schedule. */
@@ -71,5 +71,35 @@ export function dailyReportScheduleOptions(opts: {
     // the second finds the date's report already built (the build is idempotent by branch and date).
     policies: { overlap: 'ALLOW_ALL', catchupWindow: '1 day' },
     state: { paused: opts.paused ?? false, note: opts.paused ? 'daily report switched off in the policy (reports.enabled)' : undefined },
+  };
+}
+
+/** The id of a tenant's nightly category-classifier training schedule. */
+export function categoryModelScheduleId(tenantId: string): string {
+  return `category-model/${tenantId}`;
+}
+
+/** When the nightly training runs: 03:00 in Shanghai, when complaints are few. */
+export const CATEGORY_MODEL_SCHEDULE = { hour: 3, minute: 0, timezone: 'Asia/Shanghai' } as const;
+
+/**
+ * The tenant's category classifier retrained every night at 03:00 Asia/Shanghai as a Temporal
+ * Schedule; a run still going when the next is due makes the next one skip. Data only, like the
+ * weekly review's; the client call is `ensureCategoryModelSchedule` in `libs/temporal-client`.
+ */
+export function categoryModelScheduleOptions(opts: { tenantId: string; taskQueue: string }): ScheduleOptions {
+  return {
+    scheduleId: categoryModelScheduleId(opts.tenantId),
+    spec: { calendars: [{ hour: CATEGORY_MODEL_SCHEDULE.hour, minute: CATEGORY_MODEL_SCHEDULE.minute }], timezone: CATEGORY_MODEL_SCHEDULE.timezone },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'categoryModelWorkflow',
+      args: [{ tenantId: opts.tenantId }],
+      taskQueue: opts.taskQueue,
+      workflowId: categoryModelWorkflowId(opts.tenantId),
+      typedSearchAttributes: tenantSearchAttributes(opts.tenantId),
+    },
+    typedSearchAttributes: tenantSearchAttributes(opts.tenantId),
+    policies: { overlap: 'SKIP', catchupWindow: '1 day' },
   };
 }

@@ -19,6 +19,8 @@ import { MattersModule } from './matters/matters.module';
 import { EscalationsModule } from './escalations/escalations.module';
 import { WorkOrdersModule } from './work-orders/work-orders.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
+import { CategoryModelModule } from './category-model/category-model.module';
+import { TextModule } from './text/text.module';
 import { subscriptionHooks, subscriptionOptions } from './subscriptions/subscription-options';
 import './common/enums.graphql';
 
@@ -63,6 +65,8 @@ export class AppModule {
         EscalationsModule,
         WorkOrdersModule,
         SubscriptionsModule,
+        CategoryModelModule,
+        TextModule,
       ],
       providers: [HealthResolver],
     };

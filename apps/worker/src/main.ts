@@ -12,6 +12,8 @@ import { MatterActivitiesService } from './activities/matter.activities';
 import { EscalationActivitiesService } from './activities/escalation.activities';
 import { WorkOrderActivitiesService } from './activities/work-order.activities';
 import { DailyReportActivitiesService } from './activities/daily-report.activities';
+import { CategoryModelActivitiesService } from './activities/category-model.activities';
+import { ensureCategoryModelSchedule } from '../../../libs/temporal-client/src/category-model.schedule';
 import { ensureDailyReportSchedules } from '../../../libs/temporal-client/src/daily-report.schedule';
 import { installTemporalRuntime } from './temporal-runtime';
 import { workerConfig } from './worker.config';
@@ -19,6 +21,7 @@ import { createComplaintWorker } from './worker.factory';
 import { DATA_SOURCE, WorkerModule } from './worker.providers';
 import { announce, nestLoggerFor } from '../../../libs/observability/src/logger';
 import { workerLogger } from './observability/logger';
+import { textAnalyzer } from '../../../libs/text/src/text-analyzer';
 
 const logger = workerLogger();
 
@@ -26,6 +29,8 @@ async function main(): Promise<void> {
   const config = workerConfig();
   installTemporalRuntime({ metricsPort: config.metricsPort, metricsHost: config.metricsHost });
   const app = await NestFactory.createApplicationContext(WorkerModule, { logger: nestLoggerFor(logger) });
+  // jieba's dictionary loads once here, not on the first registration.
+  textAnalyzer();
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const worker = await createComplaintWorker({
     connection,
@@ -38,6 +43,7 @@ async function main(): Promise<void> {
     escalations: app.get(EscalationActivitiesService),
     workOrders: app.get(WorkOrderActivitiesService),
     dailyReports: app.get(DailyReportActivitiesService),
+    categoryModels: app.get(CategoryModelActivitiesService),
   });
   await ensureSchedules(app.get<DataSource>(DATA_SOURCE), config.temporalAddress, config.namespace, config.taskQueue);
   // scripts/infra/services.ts (WORKER_READY) and the test stack wait for "worker: polling": printed whatever LOG_LEVEL.
@@ -49,7 +55,7 @@ async function main(): Promise<void> {
   await app.close();
 }
 
-/** Every tenant's Monday review schedule and every branch's daily report schedule exist (self-healing after a failed provisioning). */
+/** Every tenant's Monday review and nightly category-model schedules and every branch's daily report schedule exist (self-healing after a failed provisioning). */
 async function ensureSchedules(ds: DataSource, address: string, namespace: string, taskQueue: string): Promise<void> {
   const connection = await Connection.connect({ address });
   try {
@@ -63,6 +69,8 @@ async function ensureSchedules(ds: DataSource, address: string, namespace: strin
     // The one cross-tenant read: tenant ids only, through a SECURITY DEFINER function (row-level security hides the rows).
     const tenants: { id: string }[] = await ds.query(`SELECT id FROM platform_tenant_ids() AS id`);
     for (const t of tenants) await ensureWeeklyReviewSchedule(client, { tenantId: t.id, taskQueue });
+    // Each tenant's nightly retraining of its category classifier.
+    for (const t of tenants) await ensureCategoryModelSchedule(client, { tenantId: t.id, taskQueue });
     // Each branch's daily report schedule, at its policy's time in its zone (read in each tenant's own transaction).
     for (const t of tenants) await ensureDailyReportSchedules(client, ds, t.id, taskQueue);
   } finally {

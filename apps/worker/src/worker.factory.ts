@@ -7,6 +7,7 @@ import { MatterActivitiesService, matterActivities } from './activities/matter.a
 import { EscalationActivitiesService, escalationActivities } from './activities/escalation.activities';
 import { WorkOrderActivitiesService, workOrderActivities } from './activities/work-order.activities';
 import { DailyReportActivitiesService, dailyReportActivities } from './activities/daily-report.activities';
+import { CategoryModelActivitiesService, categoryModelActivities } from './activities/category-model.activities';
 import { requestIdActivityInterceptors } from './observability/activity-interceptors';
 import { WORKFLOW_INTERCEPTOR_MODULES } from './observability/workflow-interceptor-modules';
 import { WorkerCacheOptions, workerCacheOptions } from './worker.config';
@@ -26,6 +27,7 @@ export async function createComplaintWorker(opts: {
   escalations: EscalationActivitiesService;
   workOrders: WorkOrderActivitiesService;
   dailyReports: DailyReportActivitiesService;
+  categoryModels: CategoryModelActivitiesService;
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Sticky cache and workflow-task concurrency; from the environment when absent (worker.config.ts). */
   cache?: WorkerCacheOptions;
@@ -45,6 +47,7 @@ export async function createComplaintWorker(opts: {
       ...escalationActivities(opts.escalations),
       ...workOrderActivities(opts.workOrders),
       ...dailyReportActivities(opts.dailyReports),
+      ...categoryModelActivities(opts.categoryModels),
     },
     // The request id from the workflow's headers into each activity's log lines. A pre-built bundle must
     // have been built with WORKFLOW_INTERCEPTOR_MODULES (the SDK ignores workflowModules then).

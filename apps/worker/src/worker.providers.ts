@@ -9,6 +9,7 @@ import { MatterActivitiesService } from './activities/matter.activities';
 import { EscalationActivitiesService } from './activities/escalation.activities';
 import { WorkOrderActivitiesService } from './activities/work-order.activities';
 import { DailyReportActivitiesService } from './activities/daily-report.activities';
+import { CategoryModelActivitiesService } from './activities/category-model.activities';
 import { workerConfig } from './worker.config';
 
 export const DATA_SOURCE = Symbol('DATA_SOURCE');
@@ -50,6 +51,11 @@ export const DATA_SOURCE = Symbol('DATA_SOURCE');
       inject: [DATA_SOURCE],
     },
     {
+      provide: CategoryModelActivitiesService,
+      useFactory: (ds: DataSource) => new CategoryModelActivitiesService(ds),
+      inject: [DATA_SOURCE],
+    },
+    {
       provide: CalendarActivitiesService,
       useFactory: (ds: DataSource) => new CalendarActivitiesService(ds),
       inject: [DATA_SOURCE],
@@ -60,6 +66,6 @@ export const DATA_SOURCE = Symbol('DATA_SOURCE');
       inject: [DATA_SOURCE],
     },
   ],
-  exports: [EscalationActivitiesService, ComplaintActivitiesService, ReviewActivitiesService, CalendarActivitiesService, MatterActivitiesService, WorkOrderActivitiesService, DailyReportActivitiesService, DATA_SOURCE],
+  exports: [EscalationActivitiesService, ComplaintActivitiesService, ReviewActivitiesService, CalendarActivitiesService, MatterActivitiesService, WorkOrderActivitiesService, DailyReportActivitiesService, CategoryModelActivitiesService, DATA_SOURCE],
 })
 export class WorkerModule {}

@@ -28,7 +28,7 @@ export class MattersResolver {
 export class ComplaintMatterFieldsResolver {
   constructor(private readonly service: MattersService) {}
 
-  @ResolveField(() => [MatterCandidateDto], { description: 'complaints that may be the same matter, best first (same branch and category, same unit, building or place, within the policy\'s window)' })
+  @ResolveField(() => [MatterCandidateDto], { description: 'complaints that may be the same matter, best first: same branch and category, within the policy\'s window, ranked by how alike their descriptions are, a shared unit, place or building, and closeness in time' })
   sameMatterCandidates(@CurrentPrincipal() p: Principal, @Parent() c: ComplaintDto, @Args() a: CandidatesArgs): Promise<MatterCandidateDto[]> {
     return this.service.candidates(p, c, a.first ?? 5);
   }

@@ -18,6 +18,8 @@ import {
 import {
   ComplaintWorkOrdersResolver, ContractorScoreResolver, ContractorsResolver, WorkOrderAttemptResolver, WorkOrderEventResolver, WorkOrdersResolver,
 } from '../work-orders/work-orders.resolver';
+import { CategoryModelResolver } from '../category-model/category-model.resolver';
+import { ComplaintTextFieldsResolver, TextResolver } from '../text/text.resolver';
 import '../common/enums.graphql';
 
 /** Every resolver class of the gateway: the code-first schema is generated from these. */
@@ -27,6 +29,8 @@ export const RESOLVERS = [
   EscalationsResolver, ComplaintEscalationsResolver,
   WorkOrdersResolver, WorkOrderAttemptResolver, WorkOrderEventResolver, ContractorScoreResolver, ContractorsResolver, ComplaintWorkOrdersResolver,
   DailyReportResolver, DailyReportSnapshotResolver,
+  CategoryModelResolver,
+  TextResolver, ComplaintTextFieldsResolver,
 ];
 
 /** Generates the gateway's schema from code, without databases or servers. */

@@ -11,6 +11,7 @@ import type { ComplaintProjection, ProjectionFailureRecord } from '../../../../w
 import type { ComplaintActivities, ComplaintAnalysis, RegisterComplaintArgs } from './complaint.activities.types';
 import { writeFailure } from './write-failure.util';
 import { workerLogger } from '../observability/logger';
+import { textAnalyzer } from '../../../../libs/text/src/text-analyzer';
 
 // One formatter per time zone: building an Intl.DateTimeFormat costs far more than formatting with one.
 const yearFormats = new Map<string, Intl.DateTimeFormat>();
@@ -56,9 +57,10 @@ export class ComplaintActivitiesService implements ComplaintActivities {
       // (After the lock, in a statement of its own: its snapshot must see the other attempt's commit.)
       const [found] = await m.query(
         `SELECT (SELECT reference FROM complaints WHERE id = $1 AND tenant_id = $2) AS existing,
-                (SELECT json_build_object('code', code, 'timezone', timezone) FROM branches WHERE id = $3 AND tenant_id = $2) AS branch`,
+                (SELECT json_build_object('code', code, 'timezone', timezone) FROM branches WHERE id = $3 AND tenant_id = $2) AS branch,
+                (SELECT coalesce(array_agg(term ORDER BY term), '{}') FROM text_terms WHERE tenant_id = $2) AS terms`,
         [complaintId, tenantId, intake.branchId],
-      ) as { existing: string | null; branch: { code: string; timezone: string } | null }[];
+      ) as { existing: string | null; branch: { code: string; timezone: string } | null; terms: string[] }[];
       if (found.existing !== null) return { reference: found.existing };
       const { branch } = found;
       if (!branch) throw ApplicationFailure.nonRetryable(`branch ${intake.branchId} not found`, 'NOT_FOUND');
@@ -71,6 +73,10 @@ export class ComplaintActivitiesService implements ComplaintActivities {
         tenantId, complaintId, reference: complaintId, workflowId: complaintWorkflowId(tenantId, complaintId), severity: args.severity,
         policyVersion: args.policyVersion, intake,
       });
+      // What text search finds it by (segmented here: PostgreSQL's parser knows no Chinese), with the tenant's own terms.
+      row.searchVector = textAnalyzer().searchVector({
+        complainantName: intake.complainant.name, description: intake.description, location: intake.location, demand: intake.demand,
+      }, found.terms);
       await m.createQueryBuilder().insert().into(ComplaintEntity).values(row).updateEntity(false).execute();
       await this.applyProjection(m, args, { registering: true });
       // A rolled-back intake gives its number back: references have neither gaps nor duplicates.
@@ -80,8 +86,9 @@ export class ComplaintActivitiesService implements ComplaintActivities {
            INSERT INTO reference_counters (tenant_id, branch_id, year, last) VALUES ($1, $2, $3, 1)
            ON CONFLICT (tenant_id, branch_id, year) DO UPDATE SET last = reference_counters.last + 1
            RETURNING last)
-         UPDATE complaints c SET reference = $4 || '-' || $3::text || '-' || lpad(n.last::text, greatest(6, length(n.last::text)), '0')
-           FROM n WHERE c.id = $5 AND c.tenant_id = $1
+         , r AS (SELECT $4 || '-' || $3::text || '-' || lpad(n.last::text, greatest(6, length(n.last::text)), '0') AS reference FROM n)
+         UPDATE complaints c SET reference = r.reference, search_vector = coalesce(c.search_vector, ''::tsvector) || reference_lexemes(r.reference)
+           FROM r WHERE c.id = $5 AND c.tenant_id = $1
          RETURNING c.reference`,
         [tenantId, intake.branchId, year, branch.code, complaintId],
       ) as [{ reference: string }[], number];

@@ -348,7 +348,9 @@ export function canBeAssigned(candidate: Pick<Actor, 'roles'>, complaint: Pick<C
 export type OrganisationAction =
   | 'PROVISION_TENANT' | 'CREATE_COMPANY' | 'SET_POLICY' | 'READ_WEEKLY_REVIEWS'
   | 'CREATE_BRANCH'
-  | 'SET_BRANCH_CALENDAR';
+  | 'SET_BRANCH_CALENDAR'
+  | 'SET_TEXT_TERMS'
+  | 'READ_CATEGORY_MODEL' | 'RETRAIN_CATEGORY_MODEL';
 
 type Scope = 'ANY' | 'COMPANY' | 'BRANCH';
 
@@ -356,6 +358,9 @@ export const ORGANISATION_ACTION_RULES: Readonly<Record<OrganisationAction, { ro
   PROVISION_TENANT: { roles: ['PLATFORM_ADMIN'], scope: 'ANY', refusal: 'only the platform operator provisions tenants' },
   CREATE_COMPANY: { roles: ['HEAD_OFFICE'], scope: 'ANY', refusal: 'only the head office creates companies' },
   SET_POLICY: { roles: ['HEAD_OFFICE'], scope: 'ANY', refusal: 'only the head office sets the group\'s policy' },
+  SET_TEXT_TERMS: { roles: ['HEAD_OFFICE'], scope: 'ANY', refusal: 'only the head office sets the group\'s search terms' },
+  READ_CATEGORY_MODEL: { roles: ['HEAD_OFFICE', 'COMPANY_MANAGER'], scope: 'ANY', refusal: 'the category model is for the head office and company managers' },
+  RETRAIN_CATEGORY_MODEL: { roles: ['HEAD_OFFICE'], scope: 'ANY', refusal: 'only the head office retrains the category model' },
   READ_WEEKLY_REVIEWS: { roles: ['HEAD_OFFICE', 'COMPANY_MANAGER'], scope: 'ANY', refusal: 'weekly reviews are for the head office and company managers' },
   CREATE_BRANCH: { roles: ['HEAD_OFFICE', 'COMPANY_MANAGER'], scope: 'COMPANY', refusal: 'only the head office or this company\'s manager creates its branches' },
   SET_BRANCH_CALENDAR: {

@@ -71,6 +71,8 @@ export class ComplaintEntity {
   @Column('int') round!: number;
   @Column('text') description!: string;
   @Column('text', { nullable: true }) demand!: string | null;
+  /** Segmented words, synonyms and bigrams of the text fields (libs/text), under a GIN index; written by the worker, never selected. */
+  @Column('tsvector', { name: 'search_vector', nullable: true, select: false }) searchVector?: string | null;
   @Column('text', { nullable: true }) location!: string | null;
   @Column('int', { name: 'households_affected' }) householdsAffected!: number;
   @Column('numeric', { name: 'loss_amount_yuan', nullable: true }) lossAmountYuan!: string | null;

@@ -17,6 +17,7 @@ import {
 } from './work-order.entity';
 import { ReportComplaintFactEntity, ReportStageFactEntity } from './report-fact.entity';
 import { DailyReportEntity, DailyReportReceiptEntity } from './daily-report.entity';
+import { CategoryModelEntity, TextTermEntity } from './text.entity';
 
 export {
   BranchEntity, CompanyEntity, ComplaintEventEntity, ComplaintEntity, PolicyVersionEntity, ReferenceCounterEntity,
@@ -28,6 +29,7 @@ export { MatterEntity, MatterComplaintEntity };
 export { ContractorTradeEntity, WorkOrderEntity, WorkOrderAttemptEntity, WorkOrderEventEntity, WorkOrderSignatureEntity };
 export { ReportComplaintFactEntity, ReportStageFactEntity };
 export { DailyReportEntity, DailyReportReceiptEntity };
+export { CategoryModelEntity, TextTermEntity };
 export type { StoredDeadline, StoredSpecialReport } from './complaint.entity';
 
 export const ENTITIES = [
@@ -35,4 +37,5 @@ export const ENTITIES = [
   ComplaintEventEntity, ReferenceCounterEntity, WeeklyReviewEntity, AuditLogEntity, MatterEntity, MatterComplaintEntity, EscalationEntity,
   ContractorTradeEntity, WorkOrderEntity, WorkOrderAttemptEntity, WorkOrderEventEntity, WorkOrderSignatureEntity,
   ReportComplaintFactEntity, ReportStageFactEntity, DailyReportEntity, DailyReportReceiptEntity,
+  CategoryModelEntity, TextTermEntity,
 ];

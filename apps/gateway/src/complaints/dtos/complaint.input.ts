@@ -98,7 +98,7 @@ export class IdArgs {
 }
 
 // Printable ASCII without spaces: a UUID, a ULID or the client's own key all fit.
-const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
+export const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 
 /** An action on a complaint: its id and the client's retry key. */
 @ArgsType()

@@ -28,6 +28,7 @@ import { uuidV5 } from '../../common/deterministic-id.util';
 import { perRequestMemo } from '../../common/request-cache.util';
 import { OrganisationService } from '../../organisation/services/organisation.service';
 import { PolicyService } from '../../policy/services/policy.service';
+import { TextService } from '../../text/services/text.service';
 import { ComplaintConnectionDto, ComplaintDto, DeadlineDto, TimelineEventDto } from '../dtos/complaint.dto';
 import {
   ActionIdArgs, CallbackArgsInput, ComplaintFilter, DispatchArgsInput, FollowUpArgsInput, ResolveArgsInput, SpecialReportArgsInput,
@@ -41,6 +42,30 @@ import { FacilityRestoredArgsInput, ReclassifyArgsInput, UpdateFactsArgsInput } 
 
 // Namespace of complaint ids derived from (tenant, idempotency key).
 export const COMPLAINT_ID_NAMESPACE = '5d0b6a52-7a57-4c0c-9a0e-3c1f0f6b2a11';
+
+// Text search ranks the newest this many matches (the window a staff member pages through).
+export const SEARCH_WINDOW = 1000;
+// A reference typed whole ("GZ01-2026-000123").
+const REFERENCE = /^[A-Z0-9]{1,32}-\d{4}-\d{1,12}$/;
+
+/** Search results: most relevant first, then newest, then by id (a total order, so pages neither repeat nor skip). */
+function bySearchOrder(a: { id: string; at: string; rank: string }, b: { id: string; at: string; rank: string }): number {
+  return Number(b.rank) - Number(a.rank) || (a.at < b.at ? 1 : a.at > b.at ? -1 : 0) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
+/** The list filter's narrowing (all but `text`) of a query of complaints aliased `c`. */
+function narrowByFilter(qb: SelectQueryBuilder<ComplaintEntity>, f: ComplaintFilter): SelectQueryBuilder<ComplaintEntity> {
+  if (f.companyId) qb.andWhere('c.companyId = :companyId', { companyId: f.companyId });
+  if (f.branchId) qb.andWhere('c.branchId = :branchId', { branchId: f.branchId });
+  if (f.status?.length) qb.andWhere('c.status IN (:...status)', { status: f.status });
+  if (f.severity?.length) qb.andWhere('c.severity IN (:...severity)', { severity: f.severity });
+  if (f.category?.length) qb.andWhere('c.category IN (:...category)', { category: f.category });
+  if (f.overdue !== undefined && f.overdue !== null) qb.andWhere('c.overdue = :overdue', { overdue: f.overdue });
+  if (f.receivedFrom) qb.andWhere('c.receivedAt >= :from', { from: f.receivedFrom });
+  if (f.receivedTo) qb.andWhere('c.receivedAt < :to', { to: f.receivedTo });
+  if (f.updatedSince) qb.andWhere('c.updatedAt >= :updatedSince', { updatedSince: f.updatedSince });
+  return qb;
+}
 
 /**
  * Narrows a query of complaints aliased `c` to the caller's `complaintScope` (the SQL of the
@@ -70,6 +95,7 @@ export class ComplaintsService {
     private readonly engine: ComplaintEngineService,
     private readonly org: OrganisationService,
     private readonly policies: PolicyService,
+    private readonly text: TextService,
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
   ) {
     this.complaints = new TenantScopedRepository(ds, ComplaintEntity);
@@ -104,22 +130,60 @@ export class ComplaintsService {
 
   list(p: Principal, filter: ComplaintFilter | null | undefined, first: number, after?: string | null): Promise<ComplaintConnectionDto> {
     const f = filter ?? {};
-    return this.page(p, `list|${JSON.stringify(f)}`, (qb) => {
-      if (f.companyId) qb.andWhere('c.companyId = :companyId', { companyId: f.companyId });
-      if (f.branchId) qb.andWhere('c.branchId = :branchId', { branchId: f.branchId });
-      if (f.status?.length) qb.andWhere('c.status IN (:...status)', { status: f.status });
-      if (f.severity?.length) qb.andWhere('c.severity IN (:...severity)', { severity: f.severity });
-      if (f.category?.length) qb.andWhere('c.category IN (:...category)', { category: f.category });
-      if (f.overdue !== undefined && f.overdue !== null) qb.andWhere('c.overdue = :overdue', { overdue: f.overdue });
-      if (f.receivedFrom) qb.andWhere('c.receivedAt >= :from', { from: f.receivedFrom });
-      if (f.receivedTo) qb.andWhere('c.receivedAt < :to', { to: f.receivedTo });
-      if (f.updatedSince) qb.andWhere('c.updatedAt >= :updatedSince', { updatedSince: f.updatedSince });
-      if (f.text) {
-        const like = `%${f.text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-        qb.andWhere('(c.description ILIKE :like OR c.reference ILIKE :like OR c.complainantName ILIKE :like OR c.location ILIKE :like)', { like });
-      }
-      return qb;
-    }, first, after);
+    if (f.text) return this.search(p, f, f.text, first, after);
+    return this.page(p, `list|${JSON.stringify(f)}`, (qb) => narrowByFilter(qb, f), first, after);
+  }
+
+  /**
+   * `filter.text`: the complaints whose description, demand, place, reference or complainant's name
+   * match every term (words, their synonyms, or the characters in sequence: see TextAnalyzer), most
+   * relevant first, among the SEARCH_WINDOW newest matches (older ones: narrow the filter by date).
+   * A reference typed whole finds that complaint first. The GIN index on search_vector finds the
+   * matches; only the window is ranked, so a common word costs the same in a million complaints.
+   */
+  private async search(p: Principal, f: ComplaintFilter, text: string, first: number, after?: string | null): Promise<ComplaintConnectionDto> {
+    const tenantId = tenantOf(p);
+    const from = after ? this.cursors.decodeSearch(tenantId, text, after) : null;
+    const trimmed = text.trim().toUpperCase();
+    const reference = REFERENCE.test(trimmed) ? trimmed : null;
+    const query = await this.text.searchQuery(tenantId, text);
+    if (!query) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
+    const matches = (qb: SelectQueryBuilder<ComplaintEntity>): SelectQueryBuilder<ComplaintEntity> => narrowByFilter(qb, f)
+      .andWhere(reference ? '(c.search_vector @@ CAST(:q AS tsquery) OR c.reference = :ref)' : 'c.search_vector @@ CAST(:q AS tsquery)', { q: query, ref: reference });
+    const hits: { id: string; at: string; rank: string }[] = await this.visible(p, (qb) => matches(qb)
+      .select('c.id', 'id')
+      .addSelect(`to_char(c.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`, 'at')
+      // float4 printed by PostgreSQL: the cursor carries the same text back.
+      .addSelect(`(CASE WHEN c.reference = :ref THEN 1000 ELSE ts_rank(c.search_vector, CAST(:q AS tsquery)) END)::text`, 'rank')
+      .orderBy('c.receivedAt', 'DESC').addOrderBy('c.id', 'DESC')
+      .limit(SEARCH_WINDOW)
+      .getRawMany());
+    const ordered = hits.sort(bySearchOrder);
+    const start = from ? ordered.findIndex((h) => bySearchOrder(h, { id: from.id, at: from.receivedAt, rank: from.rank }) > 0) : 0;
+    const rest = start < 0 ? [] : ordered.slice(start);
+    const page = rest.slice(0, first);
+    const rows = page.length
+      ? await this.visible(p, (qb) => qb.andWhere('c.id IN (:...ids)', { ids: page.map((h) => h.id) }).getMany())
+      : [];
+    const byId = new Map(rows.map((c) => [c.id, c]));
+    const shown = page.filter((h) => byId.has(h.id));
+    const countKey = `${tenantId}|${JSON.stringify(p.complaintScope)}|${p.complaintScope.own ? p.userId : ''}|search|${JSON.stringify(f)}`;
+    const totalCount = hits.length < SEARCH_WINDOW ? hits.length : await this.searchCount(p, countKey, matches);
+    const cursor = (h: { id: string; at: string; rank: string }): string => this.cursors.encodeSearch(tenantId, text, { rank: h.rank, receivedAt: h.at, id: h.id });
+    return {
+      edges: shown.map((h) => ({ cursor: cursor(h), node: toDto(byId.get(h.id) as ComplaintEntity, p) })),
+      pageInfo: { hasNextPage: rest.length > first, endCursor: page.length ? cursor(page[page.length - 1]) : null },
+      totalCount,
+    };
+  }
+
+  /** How many complaints a search matches once its window is full: exact up to EXACT_COUNT_UP_TO, above that as TotalCountCache answers. */
+  private async searchCount(p: Principal, countKey: string, matches: (qb: SelectQueryBuilder<ComplaintEntity>) => SelectQueryBuilder<ComplaintEntity>): Promise<number> {
+    const known = this.counts.fresh(countKey);
+    if (known !== undefined) return known;
+    const bounded = await this.visible(p, (qb) => countRows(matches(qb), EXACT_COUNT_UP_TO));
+    if (bounded <= EXACT_COUNT_UP_TO) return bounded;
+    return this.counts.above(countKey, () => this.visible(p, (qb) => countRows(matches(qb))));
   }
 
   /** Dispatched to me and not yet resolved, or taken by me and waiting for dispatch or callback (within my scope, like every read). */

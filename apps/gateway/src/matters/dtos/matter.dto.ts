@@ -4,8 +4,8 @@ import { ComplaintDto } from '../../complaints/dtos/complaint.dto';
 @ObjectType('MatterCandidate')
 export class MatterCandidateDto {
   @Field(() => ComplaintDto) complaint!: ComplaintDto;
-  @Field(() => Float, { description: 'same unit 3, same building 2, same place 1, plus up to 1 for closeness in time' }) score!: number;
-  @Field({ description: 'e.g. "same unit 3-101, 2 days apart"' }) reason!: string;
+  @Field(() => Float, { description: '4 × text similarity (0..1) + ½ for the same unit or place or ¼ for the same building + up to ¼ for closeness in time' }) score!: number;
+  @Field({ description: 'e.g. "same unit 3-101, 3 days apart, 82 % similar description"' }) reason!: string;
 }
 
 @ObjectType('Matter')

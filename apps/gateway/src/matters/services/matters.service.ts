@@ -23,6 +23,9 @@ import { ComplaintDto } from '../../complaints/dtos/complaint.dto';
 import { assertTenantWorkflow } from '../../complaints/services/complaint-engine.service';
 import { inComplaintScopeOf, toDto } from '../../complaints/services/complaints.service';
 import { PolicyService } from '../../policy/services/policy.service';
+import { TextService } from '../../text/services/text.service';
+import { textAnalyzer, type AnalysedText } from '../../../../../libs/text/src/text-analyzer';
+import { rankSameMatter, type SameMatterText } from '../../../../../libs/text/src/same-matter';
 import { MatterCandidateDto, MatterDto } from '../dtos/matter.dto';
 import { LinkSameMatterArgs } from '../dtos/matter.input';
 
@@ -34,6 +37,24 @@ const DAY_MS = 24 * 3600 * 1000;
 
 // The same normalisation as normaliseMatterText (NFKC, lower case, no white space), in SQL.
 const norm = (col: string): string => `lower(regexp_replace(normalize(coalesce(${col}, ''), NFKC), '\\s+', '', 'g'))`;
+
+// The most complaints one candidates call ranks (the nearest in time of those sharing a link or a word).
+const MATTER_POOL = 200;
+// The most words of the source a pool is drawn by.
+const POOL_WORDS = 24;
+
+/** The text a complaint's matter is judged by: what happened, what is wanted, where. */
+const matterText = (c: ComplaintEntity): string => [c.description, c.demand, c.location].filter(Boolean).join('\n');
+
+const asMatterText = (c: ComplaintEntity): SameMatterText => ({
+  id: c.id, unit: c.complainantUnit, location: c.location, text: matterText(c), receivedAt: c.receivedAt.getTime(),
+});
+
+/** A tsquery matching any of the text's words (by canonical synonym), or null. */
+function anyWordQuery(a: AnalysedText): string | null {
+  const words = [...new Set(a.canonical)].slice(0, POOL_WORDS);
+  return words.length ? words.map((w) => `'${w}'`).join(' | ') : null;
+}
 
 /** "2 days apart", "5 hours apart", "same day". */
 function apart(ms: number): string {
@@ -55,6 +76,7 @@ export class MattersService {
     private readonly policies: PolicyService,
     private readonly temporal: TemporalClientProvider,
     private readonly budget: TenantWriteBudget,
+    private readonly text: TextService,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {
     this.complaints = new TenantScopedRepository(ds, ComplaintEntity);
@@ -70,10 +92,10 @@ export class MattersService {
   }
 
   /**
-   * Complaints that may be the same matter as `source`: same branch and category, same unit,
-   * building or place (normalised), received within the policy's window either side; only what the
-   * caller may see; ranked by a transparent score (same unit 3 > same building 2 > same place 1,
-   * plus up to 1 for closeness in time). Served by complaints_same_matter_idx.
+   * Complaints that may be the same matter as `source`: same branch and category, received within
+   * the policy's window either side, only what the caller may see; a pool of those sharing its unit,
+   * building or place or any of its words (the GIN index), ranked by meaning (rankSameMatter: text
+   * similarity, the structural link, closeness in time), with the reason in words.
    */
   async candidates(p: Principal, source: ComplaintDto, first: number): Promise<MatterCandidateDto[]> {
     if (source.view !== 'FULL') return [];
@@ -84,32 +106,36 @@ export class MattersService {
     const unit = normaliseMatterText(s.complainantUnit);
     const building = buildingOf(s.complainantUnit);
     const place = normaliseMatterText(s.location);
-    if (!unit && !building && !place) return [];
+    const analyzer = textAnalyzer();
+    const terms = await this.text.tenantTerms(tenantId);
+    const words = anyWordQuery(analyzer.analyse(matterText(s), terms));
+    if (!unit && !building && !place && !words) return [];
     const sameUnit = `(:unit::text IS NOT NULL AND ${norm('c.complainantUnit')} = :unit)`;
     const sameBuilding = `(:building::text IS NOT NULL AND position('-' in ${norm('c.complainantUnit')}) > 1 AND split_part(${norm('c.complainantUnit')}, '-', 1) = :building)`;
     const samePlace = `(:place::text IS NOT NULL AND ${norm('c.location')} = :place)`;
-    const rows = await this.complaints.read(tenantId, 'c', (qb) => inComplaintScopeOf(p, qb)
+    const sameWords = words ? 'c.search_vector @@ CAST(:words AS tsquery)' : 'FALSE';
+    const pool = await this.complaints.read(tenantId, 'c', (qb) => inComplaintScopeOf(p, qb)
       .andWhere('c.branchId = :branchId AND c.category = :category', { branchId: s.branchId, category: s.category })
       .andWhere('c.receivedAt BETWEEN :from AND :to', { from: new Date(s.receivedAt.getTime() - windowMs), to: new Date(s.receivedAt.getTime() + windowMs) })
       .andWhere('c.id <> :sid', { sid: s.id })
       .andWhere(`c.status <> 'MERGED'`)
       .andWhere(s.matterId ? '(c.matterId IS NULL OR c.matterId <> :mid)' : 'TRUE', { mid: s.matterId })
-      .andWhere(`(${sameUnit} OR ${sameBuilding} OR ${samePlace})`, { unit, building, place })
-      .orderBy(`CASE WHEN ${sameUnit} THEN 3 WHEN ${sameBuilding} THEN 2 ELSE 1 END`, 'DESC')
+      .andWhere(`(${sameUnit} OR ${sameBuilding} OR ${samePlace} OR ${sameWords})`, { unit, building, place, words })
+      .orderBy(`CASE WHEN ${sameUnit} THEN 3 WHEN ${samePlace} THEN 2 WHEN ${sameBuilding} THEN 1 ELSE 0 END`, 'DESC')
       .addOrderBy(`abs(extract(epoch FROM (c.receivedAt - :at::timestamptz)))`, 'ASC')
       .setParameter('at', s.receivedAt)
-      .limit(first)
+      .limit(MATTER_POOL)
       .getMany());
-    const scored = rows.map((c) => {
-      const dt = c.receivedAt.getTime() - s.receivedAt.getTime();
-      const closeness = windowMs > 0 ? Math.max(0, 1 - Math.abs(dt) / windowMs) : 0;
-      const cu = normaliseMatterText(c.complainantUnit);
-      const [base, what] = unit && cu === unit ? [3, `same unit ${c.complainantUnit}`]
-        : building && buildingOf(c.complainantUnit) === building ? [2, `same building ${building}`]
-          : [1, `same place ${c.location}`];
-      return { complaint: toDto(c, p), score: Math.round((base + closeness) * 1000) / 1000, reason: `${what}, ${apart(dt)}` };
+    const byId = new Map(pool.map((c) => [c.id, c]));
+    const ranked = rankSameMatter(analyzer, asMatterText(s), pool.map(asMatterText), windowMs, terms).slice(0, first);
+    return ranked.map((r) => {
+      const c = byId.get(r.id) as ComplaintEntity;
+      const what = r.link === 'UNIT' ? `same unit ${c.complainantUnit}`
+        : r.link === 'PLACE' ? `same place ${c.location}`
+          : r.link === 'BUILDING' ? `same building ${building}` : null;
+      const reason = [what, apart(r.apartMs), `${Math.round(r.similarity * 100)} % similar description`].filter(Boolean).join(', ');
+      return { complaint: toDto(c, p), score: r.score, reason };
     });
-    return scored.sort((a, b) => b.score - a.score);
   }
 
   /**

@@ -21,6 +21,7 @@ import { GATEWAY_CONFIG, GatewayConfig } from '../../common/gateway.config';
 import { TemporalClientProvider } from '../../common/temporal.provider';
 import { ensureWeeklyReviewSchedule } from '../../../../../libs/temporal-client/src/weekly-review.schedule';
 import { ensureDailyReportSchedule } from '../../../../../libs/temporal-client/src/daily-report.schedule';
+import { ensureCategoryModelSchedule } from '../../../../../libs/temporal-client/src/category-model.schedule';
 import { isInfrastructureFailure } from '../../common/infrastructure-errors';
 import { perRequestMemo } from '../../common/request-cache.util';
 import { tenantOf } from '../../auth/auth.service';
@@ -54,9 +55,10 @@ export class OrganisationService {
     if (!p.platformAdmin) throw new ForbiddenError('only the platform operator provisions tenants');
     allow(p, 'PROVISION_TENANT');
     const tenantId = randomUUID();
-    // The Monday review schedule first: a tenant never exists without it (the worker re-ensures all on start).
+    // The Monday review and nightly category-model schedules first: a tenant never exists without them (the worker re-ensures all on start).
     try {
       await ensureWeeklyReviewSchedule(await this.temporal.get(), { tenantId, taskQueue: this.config.taskQueue });
+      await ensureCategoryModelSchedule(await this.temporal.get(), { tenantId, taskQueue: this.config.taskQueue });
     } catch (err) {
       if (isInfrastructureFailure(err)) throw new UnavailableError('the complaint engine (Temporal) is unreachable');
       throw err;
