@@ -9,6 +9,7 @@
 //   BENCH_VERBOSE=1          echo the worker's and gateway's own output
 //   BENCH_NOISY_* / BENCH_LIMITS_ITERATIONS   see sections/noisy-neighbour.ts, sections/limits-cost.ts
 //   BENCH_WORK_ORDERS (1000)  work orders issued and completed in the work-orders section
+//   BENCH_TEXT_SIZE (1000000) / BENCH_TEXT_QUERIES (300) / …   Chinese text search over a tenant of that size, see sections/text.ts
 //   npm run bench -- --only intake,memory    run some sections only
 //   npm run bench -- --only scale            100,000 open complaints on one worker (BENCH_SCALE*, see sections/scale.ts; not in the default run)
 //

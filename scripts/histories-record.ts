@@ -34,7 +34,7 @@ import {
 import type { ComplaintWorkflowInput } from '../workflows/shared/complaint.types';
 import { tenantSearchAttributes } from '../workflows/shared/search-attributes';
 import { acknowledgeUpdate, calendarChangedSignal, dispatchUpdate, followUpUpdate, intakeUpdate } from '../workflows/shared/updates';
-import { severityRuleSignal } from '../workflows/shared/updates';
+import { customerRespondedSignal, severityRuleSignal } from '../workflows/shared/updates';
 import { COMPLAINT_FIELDS, Group, SUBMIT, complaintInput, provisionGroup } from '../test/support/fixtures';
 import { Stack, eventually } from '../test/support/stack';
 import { historyToJsonValue } from '../test/support/history-json';
@@ -697,6 +697,29 @@ async function main(): Promise<void> {
         workflowId: scheduled, taskQueue: stack.taskQueue, args: [{ tenantId: met.tenantId }], typedSearchAttributes: tenantSearchAttributes(met.tenantId),
       });
       keep('category-model-scheduled', scheduled);
+    });
+
+    // Messages to the customer: the acknowledgement's outcome (no channel is set up here: FAILED, on the
+    // timeline), a progress message asked for on a follow-up, the result, and the customer's confirmation on
+    // the status page (signalled as the page does).
+    await scenario('customer-messages', async () => {
+      const c = await submit(met, 'customer-messages');
+      await untilTimeline(met, c.id, 'the acknowledgement outcome', hasEvent('CUSTOMER_MESSAGE_FAILED'));
+      const a = staff(met, c);
+      await a.dispatch();
+      await a.acknowledge();
+      await a.followUp(false, ', messageCustomer: true');
+      await a.validity();
+      await a.resolve();
+      await statusIs(met, c.id, 'CALLBACK_PENDING');
+      const handle = client.workflow.getHandle(c.workflowId);
+      const response = { tenantId: met.tenantId, response: 'CONFIRMED' as const, comment: '已修好，谢谢', at: Date.now(), requestId: 'status-page:recorded' };
+      await handle.signal(customerRespondedSignal, response);
+      await handle.signal(customerRespondedSignal, response);
+      await untilTimeline(met, c.id, 'the customer\'s confirmation', hasEvent('CUSTOMER_CONFIRMED'));
+      await a.callback(true);
+      await statusIs(met, c.id, 'CLOSED');
+      keep('customer-messages', c.workflowId);
     });
 
     // --- export ---------------------------------------------------------------------------------------------

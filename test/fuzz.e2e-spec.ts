@@ -79,6 +79,12 @@ function knownValues(e: Entities): KnownValue {
       'setBranchCalendar:calendar.workingHours': [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '18:00' })),
       'setBranchCalendar:calendar.holidays': [nextWeekday(3)],
       'setBranchCalendar:calendar.makeUpWorkdays': [nextWeekday(6)],
+      'setTextTerms:terms': ['翠湖苑'],
+      'submitComplaint:input.complainant.email': 'owner@example.cn',
+      'submitComplaint:input.complainant.wechat': 'oFuzzOpenid01',
+      'setMessageChannel:channel': 'EMAIL',
+      'setMessageChannel:config': { host: '127.0.0.1', port: 2525, secure: false, user: 'fuzz', pass: 'fuzz-pass', from: 'noreply@example.com' },
+      'setComplainantOptOut:complaintId': e.complaintId,
     };
     const key = `${mutation}:${at}`;
     if (key in byPath) return byPath[key];

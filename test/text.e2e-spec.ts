@@ -200,13 +200,13 @@ describe('Chinese text: search, same-matter candidates and category suggestions 
   });
 
   it('keeps the group\'s own search terms: head office only, bounded, used when complaints are segmented', async () => {
-    const SET = `mutation($t: [String!]!) { setTextTerms(terms: $t) }`;
+    const SET = `mutation($t: [String!]!) { setTextTerms(terms: $t) { terms } }`;
     expect((await stack.gql(SET, { t: ['翠湖苑'] }, g.tokens.dispatcher)).errors?.[0].extensions.code).toBe('FORBIDDEN');
     const tooMany = await stack.gql(SET, { t: Array.from({ length: 201 }, (_, i) => `词${i}`) }, g.tokens.headOffice);
     expect(tooMany.errors?.[0].extensions.fields?.[0].field).toBe('terms');
     const bad = await stack.gql(SET, { t: ["翠湖' | '"] }, g.tokens.headOffice);
     expect(bad.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
-    expect((await stack.ok(SET, { t: ['翠湖苑', '蓝湾'] }, g.tokens.headOffice)).setTextTerms).toEqual(['翠湖苑', '蓝湾']);
+    expect((await stack.ok(SET, { t: ['翠湖苑', '蓝湾'] }, g.tokens.headOffice)).setTextTerms.terms).toEqual(['翠湖苑', '蓝湾']);
     expect((await stack.ok(`{ textTerms }`, {}, other.tokens.headOffice)).textTerms).toEqual([]);
     const c = (await stack.ok(SUBMIT, { input: {
       idempotencyKey: 'term-1', branchId: g.branchId, channel: 'PHONE', kind: 'COMPLAINT', category: 'PROPERTY_MANAGEMENT',

@@ -16,10 +16,12 @@ import {
   staffActionRefusal,
 } from '../libs/domain/src/lifecycle/complaint.reducer';
 import { ComplaintAction, isTerminal } from '../libs/domain/src/lifecycle/lifecycle.util';
-import { CALLBACK_METHODS, SEVERITIES } from '../libs/domain/src/enums';
+import { CALLBACK_METHODS, DEADLINE_KINDS, SEVERITIES } from '../libs/domain/src/enums';
 import { nextSeverityRuleAt } from '../libs/domain/src/severity/severity-lifecycle.util';
 import type { FacilityRestoredArgs, ReclassifyArgs, UpdateFactsArgs } from './shared/complaint.types';
-import { facilityRestoredUpdate, reclassifyUpdate, severityRuleSignal, updateFactsUpdate } from './shared/updates';
+import {
+  customerMessageResultSignal, customerRespondedSignal, facilityRestoredUpdate, reclassifyUpdate, severityRuleSignal, updateFactsUpdate,
+} from './shared/updates';
 import type { ComplaintActivities } from './shared/complaint.activities.types';
 import {
   ActionBase, ActionResult, CallbackArgs, ComplaintState, ComplaintWorkflowInput, DATA_REJECTED, DispatchArgs,
@@ -67,6 +69,8 @@ const PATCH_TENANT_CHECKED_SIGNALS = 'tenant-checked-signals';
 const PATCH_ESCALATIONS = 'escalations';
 /** Merge (the survivor hears of it, MERGE_RECEIVED) and hand-over (首问责任制). */
 const PATCH_MERGE_HAND_OVER = 'merge-and-hand-over';
+// Messages to the customer: their outcomes and the customer's answer on the status page reach the workflow.
+const PATCH_CUSTOMER_MESSAGES = 'customer-messages';
 /** Severity follows the facts: time-based rules (unresolved, facility outage) on the one timer, reopened → IMPORTANT, a matter's rule signal. */
 const PATCH_SEVERITY_FOLLOWS_FACTS = 'severity-follows-facts';
 /** A work order's unsatisfied return visit reopens a complaint waiting for its callback (an unsatisfied CALLBACK). */
@@ -322,6 +326,40 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     const { actorId, fromId, fromReference, reason } = args;
     await exclusive(() => system(
       { type: 'MERGE_RECEIVED', args: { actorId, fromId, fromReference, reason } }, ['COMPLAINT_ENDED', 'MERGE_ALREADY_RECORDED', 'NOT_REGISTERED'],
+    ));
+  });
+
+  // What became of a message to the customer (the worker's delivery loop): once per message; delivered, it
+  // meets the deadlines it meets (CUSTOMER_REPLY, PROGRESS_REPLY), failed, the timeline says why.
+  setHandler(customerMessageResultSignal, async (sig) => {
+    if (!patched(PATCH_CUSTOMER_MESSAGES)) return;
+    const statuses = ['DELIVERED', 'FAILED', 'OPTED_OUT', 'NO_CONTACT'];
+    if (!ownTenant(sig?.tenantId) || typeof sig?.messageId !== 'string' || !statuses.includes(sig?.status) || !Array.isArray(sig?.meets)) {
+      log.warn('customerMessageResult signal for another tenant (or malformed) ignored', { signalTenantId: sig?.tenantId ?? null });
+      return;
+    }
+    await condition(() => recorded() || registrationFailure !== null);
+    const meets = sig.meets.filter((k): k is (typeof DEADLINE_KINDS)[number] => (DEADLINE_KINDS as readonly string[]).includes(k)).slice(0, DEADLINE_KINDS.length);
+    await exclusive(() => system({
+      type: 'CUSTOMER_MESSAGE_RESULT',
+      result: {
+        messageId: sig.messageId, kind: String(sig.kind).slice(0, 40), channel: String(sig.channel).slice(0, 20), status: sig.status, meets,
+        reason: typeof sig.reason === 'string' ? sig.reason.slice(0, 300) : null,
+      },
+    }, ['COMPLAINT_ENDED', 'ALREADY_RECORDED', 'NOT_REGISTERED']));
+  });
+
+  // The complainant confirms or disputes the callback result on the status page: once per request.
+  setHandler(customerRespondedSignal, async (sig) => {
+    if (!patched(PATCH_CUSTOMER_MESSAGES)) return;
+    if (!ownTenant(sig?.tenantId) || typeof sig?.requestId !== 'string' || !['CONFIRMED', 'DISPUTED'].includes(sig?.response)) {
+      log.warn('customerResponded signal for another tenant (or malformed) ignored', { signalTenantId: sig?.tenantId ?? null });
+      return;
+    }
+    const comment = typeof sig.comment === 'string' && sig.comment.trim() !== '' ? sig.comment.trim().slice(0, 200) : null;
+    await exclusive(() => system(
+      { type: 'CUSTOMER_RESPONDED', response: { response: sig.response, comment, requestId: sig.requestId.slice(0, 128) } },
+      ['ALREADY_RECORDED', 'NOT_AWAITING_CALLBACK', 'NOT_REGISTERED'],
     ));
   });
 

@@ -16,6 +16,8 @@ import { MatterActivitiesService } from '../../apps/worker/src/activities/matter
 import { EscalationActivitiesService } from '../../apps/worker/src/activities/escalation.activities';
 import { WorkOrderActivitiesService } from '../../apps/worker/src/activities/work-order.activities';
 import { createComplaintWorker } from '../../apps/worker/src/worker.factory';
+import { MessageDelivery, deliveryOptionsFromEnv } from '../../apps/worker/src/delivery/message-delivery';
+import { statusLinkSettings } from '../../libs/domain/src/notifications/status-link.util';
 import { CalendarActivitiesService } from '../../apps/worker/src/activities/calendar.activities';
 import { createDataSource } from '../../libs/persistence/src/data-source';
 import { createTestDatabase } from './database';
@@ -49,11 +51,13 @@ export class Stack {
   workerDatabaseUrl = '';
   private dropDb: (() => Promise<void>) | null = null;
   private gateway: NestFastifyApplication | null = null;
-  private worker: { worker: Worker; running: Promise<void>; connection: NativeConnection; ds: DataSource } | null = null;
+  private worker: { worker: Worker; running: Promise<void>; connection: NativeConnection; ds: DataSource; delivery: MessageDelivery | null } | null = null;
   private child: ChildProcess | null = null;
   db!: DataSource;
 
   private extraGateways: NestFastifyApplication[] = [];
+  /** Whether the in-process worker runs the outbox's delivery loop (`delivery: false` in start's options: messages stay queued). */
+  deliveryEnabled = true;
   /** Added to the worker process's environment (worker: 'process'), e.g. LOG_LEVEL or WORKER_METRICS_PORT. */
   private workerEnv: Record<string, string> = {};
   /** Everything the worker process has printed so far (stdout and stderr; worker: 'process'). */
@@ -71,9 +75,12 @@ export class Stack {
       gateway?: Partial<GatewayConfig>;
       /** Added to the worker process's environment (worker: 'process'). */
       workerEnv?: Record<string, string>;
+      /** false: the in-process worker sends no messages (they stay in the outbox). */
+      delivery?: boolean;
     } = {},
   ): Promise<Stack> {
     const s = new Stack();
+    s.deliveryEnabled = opts.delivery ?? true;
     s.workerEnv = opts.workerEnv ?? {};
     const database = await createTestDatabase(label);
     s.databaseUrl = database.url;
@@ -117,14 +124,19 @@ export class Stack {
     installTemporalRuntime();
     const connection = await NativeConnection.connect({ address: temporalAddress() });
     const worker = await createComplaintWorker({
-      connection, namespace: 'default', taskQueue: this.taskQueue, activities: new ComplaintActivitiesService(ds), reviews: new ReviewActivitiesService(ds), calendar: new CalendarActivitiesService(ds), matters: new MatterActivitiesService(ds),
+      connection, namespace: 'default', taskQueue: this.taskQueue, activities: new ComplaintActivitiesService(ds, statusLinkSettings({}, { jwtSecret: this.jwtSecret })), reviews: new ReviewActivitiesService(ds), calendar: new CalendarActivitiesService(ds), matters: new MatterActivitiesService(ds),
       escalations: new EscalationActivitiesService(ds),
       workOrders: new WorkOrderActivitiesService(ds),
       dailyReports: new DailyReportActivitiesService(ds),
       categoryModels: new CategoryModelActivitiesService(ds),
       workflowBundle: { codePath: workflowBundlePath() },
     });
-    this.worker = { worker, connection, ds, running: worker.run() };
+    // The outbox's delivery loop, paced for tests (retries after 200 ms, leases of 3 s).
+    const delivery = this.deliveryEnabled
+      ? new MessageDelivery(ds, { ...deliveryOptionsFromEnv({}), pollMs: 200, retryBaseMs: 200, leaseMs: 3000, sendTimeoutMs: 3000 }, temporalAddress(), 'default', this.workerDatabaseUrl || this.appDatabaseUrl)
+      : null;
+    delivery?.start();
+    this.worker = { worker, connection, ds, running: worker.run(), delivery };
   }
 
   async stopWorker(): Promise<void> {
@@ -133,6 +145,7 @@ export class Stack {
     this.worker = null;
     w.worker.shutdown();
     await w.running.catch(() => undefined);
+    await w.delivery?.stop();
     await w.connection.close();
     await w.ds.destroy();
   }

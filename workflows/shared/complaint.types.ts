@@ -20,7 +20,7 @@ export interface ComplaintIntake extends IntakeFacts {
   description: string;
   demand: string | null;
   location: string | null;
-  complainant: { name: string; phone: string | null; unit: string | null };
+  complainant: { name: string; phone: string | null; unit: string | null; email?: string | null; wechat?: string | null };
 }
 
 export interface ComplaintWorkflowInput {

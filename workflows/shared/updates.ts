@@ -51,3 +51,26 @@ export const updateFactsUpdate = defineUpdate<ActionResult, [TenantStamped<Updat
 export const reclassifyUpdate = defineUpdate<ActionResult, [TenantStamped<ReclassifyArgs>]>('reclassify');
 /** The facility outage the complaint is about is over: the outage's severity timer stops. */
 export const facilityRestoredUpdate = defineUpdate<ActionResult, [TenantStamped<FacilityRestoredArgs>]>('recordFacilityRestored');
+
+// The customer hears back (outbound messages) and answers (the status page).
+/** What became of one outbound message to the complainant: DELIVERED meets the deadlines it `meets`; the others go on the timeline with the reason. */
+export interface CustomerMessageResult {
+  messageId: string;
+  kind: string;
+  channel: string;
+  status: 'DELIVERED' | 'FAILED' | 'OPTED_OUT' | 'NO_CONTACT';
+  /** Deadline kinds a delivery meets (per the policy), e.g. ['CUSTOMER_REPLY', 'PROGRESS_REPLY']. */
+  meets: string[];
+  reason: string | null;
+  at: number;
+}
+/** Sent by the worker's delivery loop, once per message result (the workflow ignores a repeat of the same messageId). */
+export const customerMessageResultSignal = defineSignal<[{ tenantId: string } & CustomerMessageResult]>('customerMessageResult');
+/** The complainant confirms or disputes the callback result on the status page (the same requestId twice records once). */
+export interface CustomerResponse {
+  response: 'CONFIRMED' | 'DISPUTED';
+  comment: string | null;
+  at: number;
+  requestId: string;
+}
+export const customerRespondedSignal = defineSignal<[{ tenantId: string } & CustomerResponse]>('customerResponded');

@@ -21,6 +21,10 @@ import { WorkOrdersModule } from './work-orders/work-orders.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { CategoryModelModule } from './category-model/category-model.module';
 import { TextModule } from './text/text.module';
+import { CustomerMessagesModule } from './customer-messages/customer-messages.module';
+import { MessageChannelsModule } from './message-channels/message-channels.module';
+import { AttachmentsModule } from './attachments/attachments.module';
+import { MessageTemplatesModule } from './message-templates/message-templates.module';
 import { subscriptionHooks, subscriptionOptions } from './subscriptions/subscription-options';
 import './common/enums.graphql';
 
@@ -67,6 +71,10 @@ export class AppModule {
         SubscriptionsModule,
         CategoryModelModule,
         TextModule,
+        CustomerMessagesModule,
+        MessageChannelsModule,
+        AttachmentsModule,
+        MessageTemplatesModule,
       ],
       providers: [HealthResolver],
     };

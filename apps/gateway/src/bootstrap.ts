@@ -9,7 +9,9 @@ import { installRateLimits } from './common/rate-limit';
 import { tokenVerifierFor } from './auth/token-verifier';
 import { InputValidationPipe } from './common/validation.pipe';
 import { installConsole } from './reports/export/console-static';
+import { installStatusPage } from './status-page/status-page.route';
 import { EXPORT_ROUTE } from './reports/export/report-export.route';
+import { ATTACHMENT_ROUTES, installAttachments } from './attachments/attachments.route';
 import { createLogger, nestLoggerFor, type Logger } from '../../../libs/observability/src/logger';
 import { DATA_SOURCE } from './common/database.provider';
 import { TemporalClientProvider } from './common/temporal.provider';
@@ -44,14 +46,18 @@ export async function createGateway(config: GatewayConfig, opts: { logger?: Logg
   const tokens = tokenVerifierFor(config);
   // Request ids, the request log, /metrics, /healthz and /readyz: before the limits, so a refused request is logged and counted too.
   installObservability(fastify, {
-    logger, metrics: new GatewayMetrics(), tokens, graphqlPath: GRAPHQL_PATH, authenticatedRoutes: [EXPORT_ROUTE],
+    logger, metrics: new GatewayMetrics(), tokens, graphqlPath: GRAPHQL_PATH, authenticatedRoutes: [EXPORT_ROUTE, ...ATTACHMENT_ROUTES],
     readiness: () => checkReadiness({ dataSource: app.get(DATA_SOURCE), temporal: app.get(TemporalClientProvider) }),
   });
   // Rate limits and the per-tenant concurrency limit, then GraphQL-over-HTTP request checks and media types.
-  await installRateLimits(fastify, { path: GRAPHQL_PATH, alsoOn: [EXPORT_ROUTE], tokens, limits });
+  await installRateLimits(fastify, { path: GRAPHQL_PATH, alsoOn: [EXPORT_ROUTE, ...ATTACHMENT_ROUTES], tokens, limits });
   installGraphqlHttp(fastify, { path: GRAPHQL_PATH, maxQueryChars: limits.maxQueryChars });
+  // The customer status page at /s/<token> (signed link, no login; its own per-link rate limit).
+  installStatusPage(fastify, app, config);
   // The head-office console at /console (its static build, when built) and its .xlsx exports.
   await installConsole(fastify, app, config);
+  // Complaint attachments: POST /attachments (multipart upload) and GET /attachments/:id, with the caller's bearer token.
+  await installAttachments(fastify, app);
   app.enableShutdownHooks();
   return app;
 }

@@ -22,6 +22,8 @@ import { DATA_SOURCE, WorkerModule } from './worker.providers';
 import { announce, nestLoggerFor } from '../../../libs/observability/src/logger';
 import { workerLogger } from './observability/logger';
 import { textAnalyzer } from '../../../libs/text/src/text-analyzer';
+import { MessageDelivery, deliveryOptionsFromEnv } from './delivery/message-delivery';
+import { closeChannelAdapters } from '../../../libs/notifications/src/channel';
 
 const logger = workerLogger();
 
@@ -49,8 +51,14 @@ async function main(): Promise<void> {
   // scripts/infra/services.ts (WORKER_READY) and the test stack wait for "worker: polling": printed whatever LOG_LEVEL.
   announce(logger, { taskQueue: config.taskQueue, ...(config.metricsPort ? { metrics: `http://${config.metricsHost}:${config.metricsPort}/metrics` } : {}) },
     `worker: polling task queue "${config.taskQueue}" on ${config.temporalAddress}`);
+  // The outbox's delivery loop (DELIVERY_ENABLED=false: this worker sends nothing; another one does).
+  const delivery = process.env.DELIVERY_ENABLED === 'false' ? null
+    : new MessageDelivery(app.get<DataSource>(DATA_SOURCE), deliveryOptionsFromEnv(process.env), config.temporalAddress, config.namespace, config.databaseUrl);
+  delivery?.start();
   // Worker.run() resolves after SIGINT/SIGTERM once in-flight tasks are done (the SDK installs the handlers).
   await worker.run();
+  await delivery?.stop();
+  closeChannelAdapters();
   await connection.close();
   await app.close();
 }

@@ -69,6 +69,13 @@ export class TenantScopedRepository<T extends ObjectLiteral & { tenantId: string
     return result.affected ?? 0;
   }
 
+  /** Deletes the tenant's rows matching `where` (only tables whose grants allow it); returns how many went. */
+  async delete(tenantId: string, where: FindOptionsWhere<T>): Promise<number> {
+    const [scoped] = this.scoped(tenantId, where);
+    const result = await this.run(tenantId, (repo) => repo.delete(scoped));
+    return result.affected ?? 0;
+  }
+
   /**
    * A query of the tenant's rows: `build` receives a query builder pre-filtered by tenant (aliased
    * `alias`), adds to it and executes it; it runs inside the tenant transaction.

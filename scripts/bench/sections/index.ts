@@ -12,7 +12,8 @@ import { noisyNeighbourSection } from './noisy-neighbour';
 import { reportsSection } from './reports';
 import { rlsCostSection } from './rls-cost';
 import { scaleSection } from './scale';
+import { textSection } from './text';
 import { timersSection } from './timers';
 import { workOrdersSection } from './work-orders';
 
-export const SECTIONS: BenchSection[] = [calendarSection, intakeSection, listSection, rlsCostSection, limitsCostSection, timersSection, noisyNeighbourSection, liveUpdatesSection, matterSection, workOrdersSection, reportsSection, scaleSection, memorySection];
+export const SECTIONS: BenchSection[] = [calendarSection, intakeSection, listSection, rlsCostSection, limitsCostSection, timersSection, noisyNeighbourSection, liveUpdatesSection, matterSection, workOrdersSection, reportsSection, textSection, scaleSection, memorySection];

@@ -166,8 +166,10 @@ function jsonBreakers(node: InputNode): Breaker[] {
   }
   if (typeof v === 'string') {
     if (/after$|Window$/i.test(key)) return durationBreakers();
+    // A login name or a password is any text: no value of it is unknown (control characters still are wrong).
+    const anyText = /^(user|pass)$/.test(key);
     return [
-      { name: 'unknown value', value: 'NOT_A_VALUE' },
+      ...(anyText ? [] : [{ name: 'unknown value', value: 'NOT_A_VALUE' }]),
       { name: 'NUL', value: 'A\u0000' },
       { name: 'number instead of text', value: 7 },
       { name: 'over-long text', value: HUGE_TEXT, inlineOk: false },
@@ -247,7 +249,12 @@ function generatedBreakers(node: InputNode, count: number, seed: number): Breake
       return { name: `generated impossible date ${value}`, value };
     });
     case 'JSON': return sample(fc.stringMatching(/^[a-z][A-Za-z]{2,12}$/)).map((k) => ({ name: `generated unknown key ${k}Nope`, value: { [`${k}Nope`]: 1 } }));
-    case 'json-string': return sample(fc.integer({ min: 100_000, max: 10_000_000 })).map((n) => ({ name: `generated absurd duration P${n}D`, value: `P${n}D` }));
+    case 'json-string':
+      // A policy duration gets an absurd one; any other setting (a host, a login) a forbidden character.
+      if (/after$|Window$/i.test(String(node.path[node.path.length - 1]))) {
+        return sample(fc.integer({ min: 100_000, max: 10_000_000 })).map((n) => ({ name: `generated absurd duration P${n}D`, value: `P${n}D` }));
+      }
+      return sample(inject).map((value) => ({ name: `generated forbidden character ${JSON.stringify(value)}`, value, inlineOk: !/[\ud800-\udfff]/.test(value) }));
     case 'json-number': return sample(fc.integer({ max: -1 })).map((value) => ({ name: `generated negative ${value}`, value }));
     default: return [];
   }

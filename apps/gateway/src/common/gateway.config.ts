@@ -24,6 +24,10 @@ export interface GatewayConfig {
   limits?: Partial<GatewayLimits>;
   /** Run as a role that bypasses row-level security (refused unless set; env ALLOW_RLS_BYPASS=1). Only the bench's comparison uses it. */
   allowRowSecurityBypass?: boolean;
+  /** Where the disk attachment store keeps files (env ATTACHMENTS_DIR; default .data/attachments). */
+  attachmentsDir?: string;
+  /** The largest attachment accepted, bytes (env ATTACHMENT_MAX_BYTES; default 10 MB). */
+  attachmentMaxBytes?: number;
 }
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
@@ -47,6 +51,8 @@ export function gatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConf
     development: env.GRAPHQL_DEV === '1' || env.GRAPHQL_DEV === 'true',
     limits: limitsFromEnv(env),
     allowRowSecurityBypass: env.ALLOW_RLS_BYPASS === '1',
+    attachmentsDir: env.ATTACHMENTS_DIR || undefined,
+    attachmentMaxBytes: env.ATTACHMENT_MAX_BYTES ? Number(env.ATTACHMENT_MAX_BYTES) : undefined,
   };
 }
 

@@ -20,6 +20,10 @@ import {
 } from '../work-orders/work-orders.resolver';
 import { CategoryModelResolver } from '../category-model/category-model.resolver';
 import { ComplaintTextFieldsResolver, TextResolver } from '../text/text.resolver';
+import { ComplaintMessagesResolver, CustomerMessagesResolver } from '../customer-messages/customer-messages.resolver';
+import { MessageChannelsResolver } from '../message-channels/message-channels.resolver';
+import { MessageTemplatesResolver } from '../message-templates/message-templates.resolver';
+import { ComplaintAttachmentsResolver } from '../attachments/attachments.resolver';
 import '../common/enums.graphql';
 
 /** Every resolver class of the gateway: the code-first schema is generated from these. */
@@ -30,7 +34,10 @@ export const RESOLVERS = [
   WorkOrdersResolver, WorkOrderAttemptResolver, WorkOrderEventResolver, ContractorScoreResolver, ContractorsResolver, ComplaintWorkOrdersResolver,
   DailyReportResolver, DailyReportSnapshotResolver,
   CategoryModelResolver,
-  TextResolver, ComplaintTextFieldsResolver,
+  TextResolver, ComplaintTextFieldsResolver, CustomerMessagesResolver, ComplaintMessagesResolver,
+  MessageChannelsResolver,
+  ComplaintAttachmentsResolver,
+  MessageTemplatesResolver,
 ];
 
 /** Generates the gateway's schema from code, without databases or servers. */

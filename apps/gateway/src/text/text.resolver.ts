@@ -3,7 +3,7 @@ import { CurrentPrincipal } from '../auth/auth.guard';
 import { tenantOf } from '../auth/auth.service';
 import { Principal } from '../auth/principal';
 import { ComplaintDto } from '../complaints/dtos/complaint.dto';
-import { CategorySuggestionDto } from './dtos/text.dto';
+import { CategorySuggestionDto, TextTermsDto } from './dtos/text.dto';
 import { SetTextTermsArgs, SuggestCategoryArgs } from './dtos/text.input';
 import { TextService } from './services/text.service';
 
@@ -21,9 +21,9 @@ export class TextResolver {
     return this.service.listTerms(p);
   }
 
-  @Mutation(() => [String], { description: 'head office: replaces the group\'s search terms; complaints taken from now on are segmented with them' })
-  setTextTerms(@CurrentPrincipal() p: Principal, @Args() a: SetTextTermsArgs): Promise<string[]> {
-    return this.service.setTerms(p, a.terms);
+  @Mutation(() => TextTermsDto, { description: 'head office: replaces the group\'s search terms; complaints taken from now on are segmented with them' })
+  async setTextTerms(@CurrentPrincipal() p: Principal, @Args() a: SetTextTermsArgs): Promise<TextTermsDto> {
+    return { terms: await this.service.setTerms(p, a.terms) };
   }
 }
 

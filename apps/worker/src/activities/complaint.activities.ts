@@ -12,6 +12,9 @@ import type { ComplaintActivities, ComplaintAnalysis, RegisterComplaintArgs } fr
 import { writeFailure } from './write-failure.util';
 import { workerLogger } from '../observability/logger';
 import { textAnalyzer } from '../../../../libs/text/src/text-analyzer';
+import { plannedMessages } from '../../../../libs/domain/src/notifications/message-plan.util';
+import { statusLinkSettings, type StatusLinkSettings } from '../../../../libs/domain/src/notifications/status-link.util';
+import { queueCustomerMessages } from './customer-messages';
 
 // One formatter per time zone: building an Intl.DateTimeFormat costs far more than formatting with one.
 const yearFormats = new Map<string, Intl.DateTimeFormat>();
@@ -37,7 +40,8 @@ const asInsertable = (rows: Partial<ComplaintEventEntity>[]): QueryDeepPartialEn
  * complaint id and the workflow's event sequence, so a retried activity never duplicates anything.
  */
 export class ComplaintActivitiesService implements ComplaintActivities {
-  constructor(private readonly dataSource: DataSource) {}
+  /** `links`: how the status links in messages are signed (the gateway checks them with the same settings). */
+  constructor(private readonly dataSource: DataSource, private readonly links: StatusLinkSettings = statusLinkSettings(process.env)) {}
 
   async registerComplaint(args: RegisterComplaintArgs): Promise<{ reference: string }> {
     try {
@@ -93,6 +97,8 @@ export class ComplaintActivitiesService implements ComplaintActivities {
         [tenantId, intake.branchId, year, branch.code, complaintId],
       ) as [{ reference: string }[], number];
       if (!numbered) throw new Error(`registerComplaint: the row of complaint ${complaintId} was not found to number it`);
+      // 件件有回音: the acknowledgement with the reference, queued in the registration's own transaction.
+      await queueCustomerMessages(m, tenantId, complaintId, [{ kind: 'ACKNOWLEDGEMENT', seq: 0, meets: [], dueAt: null }], Date.now(), this.links);
       return { reference: numbered.reference };
     });
   }
@@ -152,6 +158,9 @@ export class ComplaintActivitiesService implements ComplaintActivities {
     // The reporting facts, in the same transaction (idempotent; a write older than the stored one is ignored).
     await upsertReportFacts(m, p.tenantId, p.complaintId, p.state, p.events, { firstWrite: opts.registering === true });
     if (row?.branch_id) await notifyComplaintUpdated(m, { tenantId: p.tenantId, complaintId: p.complaintId, branchId: row.branch_id, seq: p.state.seq });
+    // The messages to the customer this step calls for (the outbox), in the same transaction; none for a stale write.
+    const planned = opts.registering || !row ? [] : plannedMessages(p.events, true);
+    if (planned.length) await queueCustomerMessages(m, p.tenantId, p.complaintId, planned, Date.now(), this.links);
   }
 
   async analyseComplaint(args: { tenantId: string; complaintId: string }): Promise<ComplaintAnalysis> {

@@ -107,6 +107,10 @@ const COMMANDS: Record<ComplaintCommand['type'], ComplaintCommand> = {
   RECLASSIFY: { type: 'RECLASSIFY', args: { actorId: DISPATCHER, category: 'OTHER', severity: 'IMPORTANT', reason: 'developer matter' } },
   RECORD_FACILITY_RESTORED: { type: 'RECORD_FACILITY_RESTORED', args: { actorId: DISPATCHER, restoredAt: NOW } },
   SEVERITY_RULE: { type: 'SEVERITY_RULE', severity: 'MAJOR', rule: 'collectiveHouseholdsMajor', matterId: 'matter-1', firedAt: NOW },
+  CUSTOMER_MESSAGE_RESULT: {
+    type: 'CUSTOMER_MESSAGE_RESULT', result: { messageId: 'message-1', kind: 'RESULT', channel: 'SMS', status: 'DELIVERED', meets: ['CUSTOMER_REPLY'], reason: null },
+  },
+  CUSTOMER_RESPONDED: { type: 'CUSTOMER_RESPONDED', response: { response: 'CONFIRMED', comment: null, requestId: 'r-1' } },
 };
 
 // --- every status × every command ------------------------------------------------------------------
@@ -147,6 +151,8 @@ const EXPECTED: Record<ComplaintCommand['type'], (status: ComplaintStatus, sever
   RECLASSIFY: (s) => (allowedFrom('RECLASSIFY').includes(s) ? { status: s, events: ['CATEGORY_CHANGED', 'SEVERITY_CHANGED'] } : { refused: 'NOT_ALLOWED_IN_STATUS' }),
   RECORD_FACILITY_RESTORED: (s) => (allowedFrom('RECORD_FACILITY_RESTORED').includes(s) ? { refused: 'FACILITY_NOT_DOWN' } : { refused: 'NOT_ALLOWED_IN_STATUS' }),
   SEVERITY_RULE: (s, sev) => (TERMINAL.includes(s) ? { refused: 'COMPLAINT_ENDED' } : { status: s, events: ['SEVERITY_CHANGED', ...(sev === 'GENERAL' ? [SET] : [])] }),
+  CUSTOMER_MESSAGE_RESULT: (s) => (TERMINAL.includes(s) ? { refused: 'COMPLAINT_ENDED' } : { status: s, events: ['CUSTOMER_MESSAGE_DELIVERED'] }),
+  CUSTOMER_RESPONDED: (s) => (s === 'CALLBACK_PENDING' ? { status: s, events: ['CUSTOMER_CONFIRMED'] } : { refused: 'NOT_AWAITING_CALLBACK' }),
 };
 
 const STAFF = new Set(['DISPATCH', 'ACKNOWLEDGE', 'FOLLOW_UP', 'DETERMINE_VALIDITY', 'RESOLVE', 'CALLBACK', 'WITHDRAW', 'SPECIAL_REPORT',
@@ -498,5 +504,40 @@ describe('merge and hand-over', () => {
     expect(first.effects).toEqual([{ type: 'PERSIST', step: 'HAND_OVER' }]);
     expect(reduce(registered(), { ...COMMANDS.HAND_OVER, args: { actorId: DISPATCHER, toUserId: DISPATCHER, note: 'me' } } as ComplaintCommand, ctx()))
       .toEqual({ refused: { code: 'ALREADY_OWNER', message: expect.any(String) } });
+  });
+});
+
+describe('messages to the customer and the customer\'s answer', () => {
+  const result = (messageId: string, status: 'DELIVERED' | 'FAILED', meets: DeadlineKind[]): ComplaintCommand => ({
+    type: 'CUSTOMER_MESSAGE_RESULT',
+    result: { messageId, kind: 'PROGRESS', channel: 'SMS', status, meets, reason: status === 'FAILED' ? 'isv.MOBILE_NUMBER_ILLEGAL' : null },
+  });
+  const waiting = (kind: DeadlineKind): ComplaintState =>
+    deepFreeze({ ...stateIn('IN_PROGRESS'), deadlines: [{ kind, round: 1, anchorAt: NOW - HOUR, dueAt: NOW + HOUR, metAt: null, breachedAt: null }] });
+
+  it('a delivered message meets the deadlines it meets; the same message reported again changes nothing', () => {
+    const r = applied(reduce(waiting('CUSTOMER_REPLY'), result('m-1', 'DELIVERED', ['CUSTOMER_REPLY', 'PROGRESS_REPLY']), ctx()));
+    expect(r.events.map((e) => e.type)).toEqual(['CUSTOMER_MESSAGE_DELIVERED', 'DEADLINE_MET']);
+    expect(r.state.deadlines[0].metAt).toBe(NOW);
+    expect(reduce(r.state, result('m-1', 'DELIVERED', ['CUSTOMER_REPLY']), ctx())).toEqual({ refused: { code: 'ALREADY_RECORDED', message: expect.any(String) } });
+  });
+
+  it('a failed message meets nothing and tells the timeline why; a message never meets any other deadline', () => {
+    const failed = applied(reduce(waiting('CUSTOMER_REPLY'), result('m-2', 'FAILED', ['CUSTOMER_REPLY']), ctx()));
+    expect(failed.events).toEqual([{
+      seq: 11, at: NOW, type: 'CUSTOMER_MESSAGE_FAILED', actor: 'system',
+      data: { messageId: 'm-2', kind: 'PROGRESS', channel: 'SMS', status: 'FAILED', reason: 'isv.MOBILE_NUMBER_ILLEGAL' },
+    }]);
+    expect(failed.state.deadlines[0].metAt).toBeNull();
+    const resolution = applied(reduce(waiting('RESOLUTION'), result('m-3', 'DELIVERED', ['RESOLUTION' as DeadlineKind]), ctx()));
+    expect(resolution.state.deadlines[0].metAt).toBeNull();
+  });
+
+  it('records the customer\'s confirmation or dispute once, only while the callback is awaited', () => {
+    const disputed: ComplaintCommand = { type: 'CUSTOMER_RESPONDED', response: { response: 'DISPUTED', comment: '还在漏', requestId: 'r-9' } };
+    const r = applied(reduce(deepFreeze(stateIn('CALLBACK_PENDING')), disputed, ctx()));
+    expect(r.events).toEqual([{ seq: 11, at: NOW, type: 'CUSTOMER_DISPUTED', actor: 'customer', data: { comment: '还在漏' } }]);
+    expect(reduce(r.state, disputed, ctx())).toEqual({ refused: { code: 'ALREADY_RECORDED', message: expect.any(String) } });
+    expect(reduce(deepFreeze(stateIn('IN_PROGRESS')), disputed, ctx())).toEqual({ refused: { code: 'NOT_AWAITING_CALLBACK', message: expect.any(String) } });
   });
 });

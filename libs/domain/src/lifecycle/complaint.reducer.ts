@@ -63,14 +63,41 @@ export type SystemCommand =
   /** A severity rule fired outside the complaint (its matter crossed a threshold): upgrade only, once per rule and matter. */
   | { type: 'SEVERITY_RULE'; severity: Severity; rule: string; matterId: string | null; firedAt: number }
   /** Another complaint was merged into this one (its workflow says so): recorded once per merged complaint. */
-  | { type: 'MERGE_RECEIVED'; args: MergeReceivedArgs };
+  | { type: 'MERGE_RECEIVED'; args: MergeReceivedArgs }
+  /** What became of a message to the complainant (the delivery loop says so): recorded once per message; delivered, it meets the deadlines it meets. */
+  | { type: 'CUSTOMER_MESSAGE_RESULT'; result: CustomerMessageOutcome }
+  /** The complainant confirmed or disputed the callback result on the status page: recorded once per request. */
+  | { type: 'CUSTOMER_RESPONDED'; response: CustomerResponseArgs };
+
+/** One message's outcome, as the delivery loop reports it. */
+export interface CustomerMessageOutcome {
+  messageId: string;
+  kind: string;
+  channel: string;
+  status: 'DELIVERED' | 'FAILED' | 'OPTED_OUT' | 'NO_CONTACT';
+  meets: readonly DeadlineKind[];
+  reason: string | null;
+}
+
+/** The complainant's answer to the callback result. */
+export interface CustomerResponseArgs {
+  response: 'CONFIRMED' | 'DISPUTED';
+  comment: string | null;
+  requestId: string;
+}
+
+// The most message outcomes and customer responses a complaint remembers (to ignore a repeat): the newest.
+const REMEMBERED_CUSTOMER_IDS = 50;
+// Deadlines a delivered message may meet: those about hearing back, nothing else.
+const MET_BY_MESSAGES: readonly DeadlineKind[] = ['CUSTOMER_REPLY', 'PROGRESS_REPLY'];
 
 export type ComplaintCommand = StaffCommand | SystemCommand;
 
 /** Why a command was refused; every refusal carries a message staff can act on. */
 export type RefusalCode =
   | 'NOT_REGISTERED' | 'ALREADY_REGISTERED' | 'NOT_ALLOWED_IN_STATUS' | 'NOT_HOT_OR_MAJOR' | 'SPECIAL_REPORT_ALREADY_SUBMITTED'
-  | 'NOT_READY_TO_CLOSE' | 'COMPLAINT_ENDED' | SeverityRefusal['refusal'] | 'ALREADY_OWNER' | 'MERGE_CYCLE' | 'MERGE_ALREADY_RECORDED';
+  | 'NOT_READY_TO_CLOSE' | 'COMPLAINT_ENDED' | SeverityRefusal['refusal'] | 'ALREADY_OWNER' | 'MERGE_CYCLE' | 'MERGE_ALREADY_RECORDED'
+  | 'ALREADY_RECORDED' | 'NOT_AWAITING_CALLBACK';
 
 export interface Refusal {
   code: RefusalCode;
@@ -287,6 +314,30 @@ class Step {
         this.emit('MERGE_RECEIVED', a.actorId, { fromId: a.fromId, fromReference: a.fromReference, reason: a.reason });
         return this.done({ type: 'PERSIST', step: 'MERGE_RECEIVED' });
       }
+      case 'CUSTOMER_MESSAGE_RESULT': {
+        const r = command.result;
+        if (s.reference === null) return refused('NOT_REGISTERED', 'the complaint is still being registered');
+        if (isTerminal(s.status)) return refused('COMPLAINT_ENDED', `the complaint is ${s.status}`);
+        if ((s.messageResults ?? []).includes(r.messageId)) return refused('ALREADY_RECORDED', 'this message is already on the timeline');
+        s.messageResults = [...(s.messageResults ?? []), r.messageId].slice(-REMEMBERED_CUSTOMER_IDS);
+        if (r.status === 'DELIVERED') {
+          this.emit('CUSTOMER_MESSAGE_DELIVERED', 'system', { messageId: r.messageId, kind: r.kind, channel: r.channel });
+          for (const kind of r.meets) if (MET_BY_MESSAGES.includes(kind)) this.meetDeadline(kind, 'system');
+        } else {
+          // The dispatcher phones instead: the timeline says why the message did not reach the customer.
+          this.emit('CUSTOMER_MESSAGE_FAILED', 'system', { messageId: r.messageId, kind: r.kind, channel: r.channel, status: r.status, reason: r.reason });
+        }
+        return this.done({ type: 'PERSIST', step: 'CUSTOMER_MESSAGE_RESULT' });
+      }
+      case 'CUSTOMER_RESPONDED': {
+        const r = command.response;
+        if (s.reference === null) return refused('NOT_REGISTERED', 'the complaint is still being registered');
+        if ((s.customerResponses ?? []).includes(r.requestId)) return refused('ALREADY_RECORDED', 'this response is already on the timeline');
+        if (s.status !== 'CALLBACK_PENDING') return refused('NOT_AWAITING_CALLBACK', `the complaint is ${s.status}, not waiting for its callback`);
+        s.customerResponses = [...(s.customerResponses ?? []), r.requestId].slice(-REMEMBERED_CUSTOMER_IDS);
+        this.emit(r.response === 'CONFIRMED' ? 'CUSTOMER_CONFIRMED' : 'CUSTOMER_DISPUTED', 'customer', r.comment ? { comment: r.comment } : {});
+        return this.done({ type: 'PERSIST', step: 'CUSTOMER_RESPONDED' });
+      }
       case 'SEVERITY_RULE': {
         if (s.reference === null) return refused('NOT_REGISTERED', 'the complaint is still being registered');
         if (isTerminal(s.status)) return refused('COMPLAINT_ENDED', `the complaint is ${s.status}; its severity no longer changes`);
@@ -336,7 +387,7 @@ class Step {
       case 'FOLLOW_UP': {
         const a = command.args;
         s.followUpsSinceDispatch += 1;
-        this.emit('FOLLOW_UP', a.actorId, { note: a.note, customerInformed: a.customerInformed });
+        this.emit('FOLLOW_UP', a.actorId, { note: a.note, customerInformed: a.customerInformed, ...(a.messageCustomer === true ? { messageCustomer: true } : {}) });
         this.moment('FOLLOW_UP', a.actorId);
         if (s.followUpsSinceDispatch >= 2) this.moment('SECOND_FOLLOW_UP', a.actorId);
         // 件件有回音: telling the customer the progress fulfils the reply obligations.

@@ -79,6 +79,10 @@ export interface ComplaintState {
   mergedIntoId?: string | null;
   /** The complaints merged into this one, by id (each recorded once). */
   mergedFrom?: string[];
+  /** Outbound messages whose outcome is on the timeline (the newest 50): a repeated report is ignored. */
+  messageResults?: string[];
+  /** The complainant's responses on the status page already recorded (their request ids, the newest 50). */
+  customerResponses?: string[];
 }
 
 /** The intake facts the lifecycle reads (a subset of what intake records; fixed for the complaint's life). */
@@ -105,7 +109,12 @@ export interface ActionBase {
   actorId: string;
 }
 export interface DispatchArgs extends ActionBase { assigneeId: string; note: string | null; assigneeIsContractor?: boolean }
-export interface FollowUpArgs extends ActionBase { note: string; customerInformed: boolean }
+export interface FollowUpArgs extends ActionBase {
+  note: string;
+  customerInformed: boolean;
+  /** Send the customer a progress message (recorded on the FOLLOW_UP event; the worker's outbox sends it). */
+  messageCustomer?: boolean;
+}
 export interface ValidityArgs extends ActionBase { validity: Validity; responsibility: Responsibility; reason: string }
 export interface ResolveArgs extends ActionBase {
   resolution: string;

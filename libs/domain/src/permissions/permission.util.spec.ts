@@ -156,6 +156,7 @@ describe('canAdminister', () => {
     ['READ_WEEKLY_REVIEWS', ['headOffice', 'managerA']],
     ['READ_CATEGORY_MODEL', ['headOffice', 'managerA']],
     ['RETRAIN_CATEGORY_MODEL', ['headOffice']],
+    ['SET_MESSAGE_TEMPLATE', ['headOffice']],
   ];
   it.each(table)('%s: allowed for %j only', (action, who) => {
     for (const p of Object.keys(people) as Person[]) expect([p, canAdminister(people[p], action)]).toEqual([p, who.includes(p)]);

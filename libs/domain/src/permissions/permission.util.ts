@@ -350,6 +350,7 @@ export type OrganisationAction =
   | 'CREATE_BRANCH'
   | 'SET_BRANCH_CALENDAR'
   | 'SET_TEXT_TERMS'
+  | 'SET_MESSAGE_TEMPLATE'
   | 'READ_CATEGORY_MODEL' | 'RETRAIN_CATEGORY_MODEL';
 
 type Scope = 'ANY' | 'COMPANY' | 'BRANCH';
@@ -359,6 +360,7 @@ export const ORGANISATION_ACTION_RULES: Readonly<Record<OrganisationAction, { ro
   CREATE_COMPANY: { roles: ['HEAD_OFFICE'], scope: 'ANY', refusal: 'only the head office creates companies' },
   SET_POLICY: { roles: ['HEAD_OFFICE'], scope: 'ANY', refusal: 'only the head office sets the group\'s policy' },
   SET_TEXT_TERMS: { roles: ['HEAD_OFFICE'], scope: 'ANY', refusal: 'only the head office sets the group\'s search terms' },
+  SET_MESSAGE_TEMPLATE: { roles: ['HEAD_OFFICE'], scope: 'ANY', refusal: 'only the head office sets the group\'s message templates' },
   READ_CATEGORY_MODEL: { roles: ['HEAD_OFFICE', 'COMPANY_MANAGER'], scope: 'ANY', refusal: 'the category model is for the head office and company managers' },
   RETRAIN_CATEGORY_MODEL: { roles: ['HEAD_OFFICE'], scope: 'ANY', refusal: 'only the head office retrains the category model' },
   READ_WEEKLY_REVIEWS: { roles: ['HEAD_OFFICE', 'COMPANY_MANAGER'], scope: 'ANY', refusal: 'weekly reviews are for the head office and company managers' },

@@ -1,4 +1,4 @@
-import { DeadlineKind } from '../enums';
+import { DeadlineKind, type Severity } from '../enums';
 import type { WorkOrderPolicy } from '../work-order/work-order.types';
 
 /**
@@ -70,6 +70,19 @@ export interface Policy {
   workOrders?: WorkOrderPolicy;
   /** Reports to staff; absent in policies stored before the daily report (the preset's applies: reportsPolicyOf). */
   reports?: ReportsPolicy;
+  /** Messages to the customer; absent unless the tenant set it (DEFAULT_NOTIFICATIONS applies: notificationsPolicyOf). */
+  notifications?: NotificationsPolicy;
+}
+
+/** 件件有回音: messages to the customer (002 制度6, 003 二.4). */
+export interface NotificationsPolicy {
+  /** No SMS or WeChat message between these local times ("HH:MM", branch time zone) unless urgent; equal times: no quiet hours. */
+  quietStart: string;
+  quietEnd: string;
+  /** Severities whose messages go out in quiet hours too (an emergency always does). */
+  urgentSeverities: Severity[];
+  /** true: a delivered progress or result message meets CUSTOMER_REPLY / PROGRESS_REPLY; false: only staff's record does. */
+  messagesMeetDeadlines: boolean;
 }
 
 /** 003 八.1: yesterday's complaints as a daily report to the branch's staff, who confirm they have read it. */
@@ -143,6 +156,8 @@ export interface PolicyOverrides {
   workOrders?: WorkOrderPolicyOverride;
   /** Any subset of the report fields. */
   reports?: Partial<ReportsPolicy>;
+  /** Any subset of the notification fields. */
+  notifications?: Partial<NotificationsPolicy>;
 }
 
 /** The `workOrders` section of an override: its rules partial (DeadlineRuleOverride), the rest as is. */

@@ -1,5 +1,5 @@
-import { DEADLINE_KINDS } from '../enums';
-import type { DeadlineKind } from '../enums';
+import { DEADLINE_KINDS, SEVERITIES } from '../enums';
+import type { DeadlineKind, Severity } from '../enums';
 import {
   MAX_POLICY_DURATION_CHARS, MAX_SEVERITY_DURATION_DAYS, deadlineDurationProblem, hasFixedLength, isZeroDuration,
   parsePolicyDuration, policyDurationToMs,
@@ -8,6 +8,7 @@ import { POLICY_PRESETS } from './policy.types';
 import { ESCALATION_LEVELS } from './policy.types';
 import type { WorkOrderPolicy } from '../work-order/work-order.types';
 import type {
+  NotificationsPolicy,
   CallbackPolicy, DeadlineRule, EscalationPolicy, EscalationTriggerPolicy, Policy, PolicyIssue, PolicyOverrides, PolicyPresetName,
   ReportsPolicy, SeverityThresholds,
 } from './policy.types';
@@ -39,11 +40,11 @@ export const MAX_SEVERITY_LOSS_YUAN = 1_000_000_000;
 
 const DEADLINE_RULES = ['OFF_HOURS_AFTER_START', 'SAME_DAY', 'END_OF_DAY', 'CUSTOMER_DEADLINE_IF_EARLIER'] as const;
 const CALLBACK_REQUIRED_FOR = ['ALL', 'VALID'] as const;
-const OVERRIDABLE_SECTIONS = ['deadlines', 'severity', 'callback', 'escalation', 'workOrders', 'reports'] as const;
+const OVERRIDABLE_SECTIONS = ['deadlines', 'severity', 'callback', 'escalation', 'workOrders', 'reports', 'notifications'] as const;
 // Optional in a complete document: policies stored before escalations have none (nothing escalates);
 // policies stored before work orders have none (the preset's applies, see workOrderPolicyOf); nor
 // before the daily report (reportsPolicyOf).
-const OPTIONAL_SECTIONS: readonly string[] = ['escalation', 'workOrders', 'reports'];
+const OPTIONAL_SECTIONS: readonly string[] = ['escalation', 'workOrders', 'reports', 'notifications'];
 // Rules whose due time comes from the working day itself, so a zero `after` is meaningful.
 const DAY_RULES: ReadonlyArray<DeadlineRule['rule']> = ['SAME_DAY', 'END_OF_DAY'];
 
@@ -77,6 +78,7 @@ function copyPolicy(p: Policy): Policy {
   if (p.escalation) copy.escalation = copyEscalation(p.escalation);
   if (p.workOrders) copy.workOrders = copyWorkOrders(p.workOrders);
   if (p.reports) copy.reports = { ...p.reports };
+  if (p.notifications) copy.notifications = { ...p.notifications, urgentSeverities: [...p.notifications.urgentSeverities] };
   return copy;
 }
 
@@ -98,6 +100,17 @@ export function workOrderPolicyOf(policy: Pick<Policy, 'preset' | 'workOrders'>)
  * The reports section of a policy (a fresh copy): its own, or — for a policy stored before the daily
  * report existed — its preset's (training's when even the preset name is unknown).
  */
+/** Messages to the customer unless the tenant says otherwise: quiet 21:00–08:00, MAJOR is urgent, delivered messages meet the reply deadlines. */
+export const DEFAULT_NOTIFICATIONS: Readonly<NotificationsPolicy> = Object.freeze({
+  quietStart: '21:00', quietEnd: '08:00', urgentSeverities: ['MAJOR'] as Severity[], messagesMeetDeadlines: true,
+});
+
+/** The notifications section of a policy (a fresh copy): its own, or the defaults. */
+export function notificationsPolicyOf(policy: Pick<Policy, 'notifications'>): NotificationsPolicy {
+  const n = policy.notifications ?? DEFAULT_NOTIFICATIONS;
+  return { ...n, urgentSeverities: [...n.urgentSeverities] };
+}
+
 export function reportsPolicyOf(policy: Pick<Policy, 'preset' | 'reports'>): ReportsPolicy {
   if (policy.reports) return { ...policy.reports };
   const preset = isPolicyPreset(policy.preset) ? policy.preset : 'training';
@@ -275,6 +288,16 @@ const REPORTS_FIELDS: Record<keyof ReportsPolicy, FieldSpec> = {
   dailyReportAt: { required: true, check: localTimeOfDay },
   readWithin: { required: true, check: readWithinDuration },
   enabled: { required: true, check: bool },
+};
+
+const severityList: Check = (v) => (Array.isArray(v) && v.length <= SEVERITIES.length && v.every((x) => (SEVERITIES as readonly unknown[]).includes(x))
+  ? null : `must be a list of severities (${SEVERITIES.join(', ')}) (got ${describe(v)})`);
+
+const NOTIFICATIONS_FIELDS: Record<keyof NotificationsPolicy, FieldSpec> = {
+  quietStart: { required: true, check: localTimeOfDay },
+  quietEnd: { required: true, check: localTimeOfDay },
+  urgentSeverities: { required: true, check: severityList },
+  messagesMeetDeadlines: { required: true, check: bool },
 };
 
 type Mode = 'override' | 'document';
@@ -469,6 +492,7 @@ function checkShape(doc: unknown, mode: Mode): PolicyIssue[] {
     else if (key === 'escalation') checkEscalation(v, mode, issues);
     else if (key === 'workOrders') checkWorkOrders(v, mode, issues);
     else if (key === 'reports') checkFields(v, 'reports', REPORTS_FIELDS as Record<string, FieldSpec>, mode, issues);
+    else if (key === 'notifications') checkFields(v, 'notifications', NOTIFICATIONS_FIELDS as Record<string, FieldSpec>, mode, issues);
     else checkFields(v, 'callback', CALLBACK_FIELDS, mode, issues);
   }
   if (mode === 'document') {
@@ -619,6 +643,14 @@ export function mergePolicy(base: Policy, overrides: PolicyOverrides): Policy {
       if (reports[key] !== undefined) (r as unknown as Record<string, unknown>)[key] = reports[key];
     }
     merged.reports = r;
+  }
+  const notifications = section('notifications');
+  if (Object.keys(notifications).length > 0) {
+    const n = notificationsPolicyOf(base);
+    for (const key of Object.keys(NOTIFICATIONS_FIELDS) as Array<keyof NotificationsPolicy>) {
+      if (notifications[key] !== undefined) (n as unknown as Record<string, unknown>)[key] = notifications[key];
+    }
+    merged.notifications = n;
   }
   return merged;
 }

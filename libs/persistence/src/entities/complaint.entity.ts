@@ -83,6 +83,9 @@ export class ComplaintEntity {
   @Column('text', { name: 'complainant_name' }) complainantName!: string;
   @Column('text', { name: 'complainant_phone', nullable: true }) complainantPhone!: string | null;
   @Column('text', { name: 'complainant_unit', nullable: true }) complainantUnit!: string | null;
+  @Column('text', { name: 'complainant_email', nullable: true }) complainantEmail!: string | null;
+  /** The complainant's WeChat openid (template messages). */
+  @Column('text', { name: 'complainant_wechat', nullable: true }) complainantWechat!: string | null;
 
   /** 首问责任制: the first person who took the complaint owns its follow-through until handed over. */
   @Column('uuid', { name: 'first_contact_owner_id' }) firstContactOwnerId!: string;

@@ -18,6 +18,9 @@ import {
 import { ReportComplaintFactEntity, ReportStageFactEntity } from './report-fact.entity';
 import { DailyReportEntity, DailyReportReceiptEntity } from './daily-report.entity';
 import { CategoryModelEntity, TextTermEntity } from './text.entity';
+import { ComplainantOptOutEntity, OutboundMessageEntity } from './outbound-message.entity';
+import { MessageTemplateEntity } from './message-template.entity';
+import { ATTACHMENT_STAGES, AttachmentEntity } from './attachment.entity';
 
 export {
   BranchEntity, CompanyEntity, ComplaintEventEntity, ComplaintEntity, PolicyVersionEntity, ReferenceCounterEntity,
@@ -30,6 +33,10 @@ export { ContractorTradeEntity, WorkOrderEntity, WorkOrderAttemptEntity, WorkOrd
 export { ReportComplaintFactEntity, ReportStageFactEntity };
 export { DailyReportEntity, DailyReportReceiptEntity };
 export { CategoryModelEntity, TextTermEntity };
+export { ComplainantOptOutEntity, OutboundMessageEntity };
+export { MessageTemplateEntity };
+export { ATTACHMENT_STAGES, AttachmentEntity };
+export type { AttachmentStage } from './attachment.entity';
 export type { StoredDeadline, StoredSpecialReport } from './complaint.entity';
 
 export const ENTITIES = [
@@ -37,5 +44,7 @@ export const ENTITIES = [
   ComplaintEventEntity, ReferenceCounterEntity, WeeklyReviewEntity, AuditLogEntity, MatterEntity, MatterComplaintEntity, EscalationEntity,
   ContractorTradeEntity, WorkOrderEntity, WorkOrderAttemptEntity, WorkOrderEventEntity, WorkOrderSignatureEntity,
   ReportComplaintFactEntity, ReportStageFactEntity, DailyReportEntity, DailyReportReceiptEntity,
-  CategoryModelEntity, TextTermEntity,
+  CategoryModelEntity, TextTermEntity, OutboundMessageEntity, ComplainantOptOutEntity,
+  MessageTemplateEntity,
+  AttachmentEntity,
 ];

@@ -25,7 +25,7 @@ export interface ComplaintIntakeRowArgs {
     description: string;
     demand: string | null;
     location: string | null;
-    complainant: { name: string; phone: string | null; unit: string | null };
+    complainant: { name: string; phone: string | null; unit: string | null; email?: string | null; wechat?: string | null };
   };
 }
 
@@ -64,6 +64,8 @@ export function complaintRowAtIntake(args: ComplaintIntakeRowArgs): Partial<Comp
     complainantName: intake.complainant.name,
     complainantPhone: intake.complainant.phone,
     complainantUnit: intake.complainant.unit,
+    complainantEmail: intake.complainant.email ?? null,
+    complainantWechat: intake.complainant.wechat ?? null,
     firstContactOwnerId: intake.firstContactOwnerId,
     // 首问责任制: the first-contact owner follows it through until a hand-over.
     ownerId: intake.firstContactOwnerId,

@@ -14,6 +14,7 @@ export class ComplainantDto {
   @Field() name!: string;
   @Field(() => String, { nullable: true }) phone!: string | null;
   @Field(() => String, { nullable: true }) unit!: string | null;
+  @Field(() => String, { nullable: true }) email!: string | null;
 }
 
 @ObjectType('Deadline')

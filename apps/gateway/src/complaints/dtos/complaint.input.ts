@@ -25,6 +25,10 @@ export class ComplainantInput {
   @Field() @FreeText({ max: 100, ...LINE }) name!: string;
   @Field(() => String, { nullable: true }) @IsOptional() @Matches(PHONE, { message: 'phone must be a phone number, e.g. 13800138000 or 020-12345678' }) phone?: string | null;
   @Field(() => String, { nullable: true }) @IsOptional() @FreeText({ max: 100, ...LINE }) unit?: string | null;
+  @Field(() => String, { nullable: true, description: 'for messages when the customer prefers e-mail (or came in by e-mail)' })
+  @IsOptional() @FreeText({ max: 200, ...LINE }) @Matches(/^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$/, { message: 'email must be an e-mail address, e.g. name@example.cn' }) email?: string | null;
+  @Field(() => String, { nullable: true, description: 'the customer\'s openid on the group\'s WeChat official account (for template messages)' })
+  @IsOptional() @Matches(/^[A-Za-z0-9_-]{6,64}$/, { message: 'wechat must be a WeChat openid: 6 to 64 letters, digits, _ or -' }) wechat?: string | null;
 }
 
 export const FacilityKindEnum = Object.fromEntries(FACILITY_KINDS.map((k) => [k, k])) as { [K in FacilityKind]: K };
@@ -120,6 +124,8 @@ export class DispatchArgsInput extends ActionIdArgs {
 export class FollowUpArgsInput extends ActionIdArgs {
   @Field() @FreeText({ max: 2000 }) note!: string;
   @Field() @IsBoolean() customerInformed!: boolean;
+  @Field(() => Boolean, { nullable: true, description: 'send the customer a progress message (their channel; delivered, it meets CUSTOMER_REPLY and PROGRESS_REPLY)' })
+  @IsOptional() @IsBoolean() messageCustomer?: boolean | null;
 }
 
 @ArgsType()

@@ -45,6 +45,8 @@ export const COMPLAINT_ID_NAMESPACE = '5d0b6a52-7a57-4c0c-9a0e-3c1f0f6b2a11';
 
 // Text search ranks the newest this many matches (the window a staff member pages through).
 export const SEARCH_WINDOW = 1000;
+// The tenant's newest matches a search starts from, before the caller's scope and filters narrow them.
+const SEARCH_CANDIDATES = 5000;
 // A reference typed whole ("GZ01-2026-000123").
 const REFERENCE = /^[A-Z0-9]{1,32}-\d{4}-\d{1,12}$/;
 
@@ -148,8 +150,11 @@ export class ComplaintsService {
     const reference = REFERENCE.test(trimmed) ? trimmed : null;
     const query = await this.text.searchQuery(tenantId, text);
     if (!query) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
+    // The tenant's newest matches come from search_complaint_ids (the GIN index, which row-level
+    // security would otherwise keep out of the plan); scope and filters narrow them here.
+    const hit = `c.id IN (SELECT s.id FROM search_complaint_ids(CAST(:q AS tsquery), ${SEARCH_CANDIDATES}) s)`;
     const matches = (qb: SelectQueryBuilder<ComplaintEntity>): SelectQueryBuilder<ComplaintEntity> => narrowByFilter(qb, f)
-      .andWhere(reference ? '(c.search_vector @@ CAST(:q AS tsquery) OR c.reference = :ref)' : 'c.search_vector @@ CAST(:q AS tsquery)', { q: query, ref: reference });
+      .andWhere(reference ? `(${hit} OR c.reference = :ref)` : hit, { q: query, ref: reference });
     const hits: { id: string; at: string; rank: string }[] = await this.visible(p, (qb) => matches(qb)
       .select('c.id', 'id')
       .addSelect(`to_char(c.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`, 'at')
@@ -295,7 +300,10 @@ export class ComplaintsService {
         description: input.description,
         demand: input.demand ?? null,
         location: input.location ?? null,
-        complainant: { name: input.complainant.name, phone: input.complainant.phone ?? null, unit: input.complainant.unit ?? null },
+        complainant: {
+          name: input.complainant.name, phone: input.complainant.phone ?? null, unit: input.complainant.unit ?? null,
+          ...(input.complainant.email ? { email: input.complainant.email.toLowerCase() } : {}), ...(input.complainant.wechat ? { wechat: input.complainant.wechat } : {}),
+        },
         householdsAffected: input.householdsAffected ?? 1,
         lossAmountYuan: input.lossAmountYuan ?? null,
         injury: input.injury ?? false,
@@ -377,7 +385,7 @@ export class ComplaintsService {
   }
 
   followUp(p: Principal, a: FollowUpArgsInput): Promise<ComplaintEntity> {
-    return this.act(p, a.id, 'FOLLOW_UP', followUpUpdate, { note: a.note, customerInformed: a.customerInformed }, a.requestId);
+    return this.act(p, a.id, 'FOLLOW_UP', followUpUpdate, { note: a.note, customerInformed: a.customerInformed, ...(a.messageCustomer ? { messageCustomer: true } : {}) }, a.requestId);
   }
 
   determineValidity(p: Principal, a: ValidityArgsInput): Promise<ComplaintEntity> {
@@ -565,7 +573,7 @@ export function toDto(c: ComplaintEntity, p: Principal, granted?: ComplaintView)
     demand: shows('demand') ? c.demand : null,
     location: c.location,
     householdsAffected: c.householdsAffected,
-    complainant: { name: c.complainantName, phone: c.complainantPhone, unit: c.complainantUnit },
+    complainant: { name: c.complainantName, phone: c.complainantPhone, unit: c.complainantUnit, email: c.complainantEmail ?? null },
     receivedAt: c.receivedAt,
     deadlines: c.deadlines.map(toDeadlineDto),
     satisfied: shows('satisfied') ? c.satisfied : null,

@@ -2,6 +2,11 @@ import { Field, Float, ObjectType } from '@nestjs/graphql';
 import { CategoryEnum } from '../../common/enums.graphql';
 import type { Category } from '../../../../../libs/domain/src/enums';
 
+@ObjectType('TextTerms')
+export class TextTermsDto {
+  @Field(() => [String], { description: 'the group\'s own search terms, in order' }) terms!: string[];
+}
+
 @ObjectType('CategorySuggestion')
 export class CategorySuggestionDto {
   @Field(() => CategoryEnum) category!: Category;

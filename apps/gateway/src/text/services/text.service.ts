@@ -10,13 +10,15 @@ import {
 import { textAnalyzer } from '../../../../../libs/text/src/text-analyzer';
 import { tenantOf } from '../../auth/auth.service';
 import { Principal } from '../../auth/principal';
-import { ForbiddenError } from '../../common/app-error';
+import { BadUserInputError, ForbiddenError } from '../../common/app-error';
 import { InjectDataSource } from '../../common/database.provider';
 
 // A tenant's terms and classifier are read at most this often per gateway (a change reaches every gateway within it).
 const CACHE_MS = 30_000;
 // Tenants whose terms and classifier a gateway keeps at once (the least recently read go first).
 const CACHE_TENANTS = 2000;
+// A search term: 2 to 20 Chinese characters, letters or digits.
+const TERM = /^[\p{Script=Han}A-Za-z0-9]{2,20}$/u;
 // The suggestions `suggestCategory` lists.
 const SUGGESTIONS = 3;
 
@@ -68,6 +70,10 @@ export class TextService {
   }
 
   async setTerms(p: Principal, terms: readonly string[]): Promise<string[]> {
+    // Each term checked here, so the error names the one that is wrong (terms.3).
+    const wrong = terms.map((t, i) => (TERM.test(t) ? null : { field: `terms.${i}`, message: `terms.${i} must be 2 to 20 Chinese characters, letters or digits` }))
+      .filter((x): x is { field: string; message: string } => x !== null);
+    if (wrong.length) throw new BadUserInputError(wrong.slice(0, 20));
     const refusal = organisationRefusal(p, 'SET_TEXT_TERMS');
     if (refusal) throw new ForbiddenError(refusal);
     const tenantId = tenantOf(p);
