@@ -8,15 +8,11 @@
  * tenant's branch 404, a bad period 400 naming the field.
  */
 import * as ExcelJS from 'exceljs';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { BrowserContext, Page, chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { TestBrowser, openChromium } from './support/browser';
 import { Group, SUBMIT, complaintInput, provisionGroup } from './support/fixtures';
 import { Stack, eventually } from './support/stack';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const RECLASSIFY = `mutation($id: ID!, $s: Severity, $reason: String!, $r: String) { reclassify(id: $id, severity: $s, reason: $reason, requestId: $r) { id severity } }`;
 const DISPATCH = `mutation($id: ID!, $to: ID!, $r: String) { dispatchComplaint(id: $id, assigneeId: $to, note: "Please call the owners today", requestId: $r) { id status } }`;
@@ -62,20 +58,15 @@ describe('the head-office console', () => {
   afterAll(() => stack?.stop());
 
   describe('in the browser', () => {
-    let context: BrowserContext;
+    let browser: TestBrowser;
     let page: Page;
-    let userDataDir: string;
 
     beforeAll(async () => {
-      userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'console-chromium-'));
-      context = await chromium.launchPersistentContext(userDataDir, {
-        executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, acceptDownloads: true, locale: 'zh-CN', viewport: { width: 1400, height: 1000 },
-      });
-      page = context.pages()[0] ?? (await context.newPage());
+      browser = await openChromium('console', { acceptDownloads: true, locale: 'zh-CN', viewport: { width: 1400, height: 1000 } });
+      page = browser.page;
     });
     afterAll(async () => {
-      await context?.close();
-      if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
+      await browser?.close();
     });
 
     const signIn = async (token: string): Promise<void> => {
@@ -169,10 +160,9 @@ describe('the head-office console', () => {
       const url = await stack.extraGateway({
         identityProviders: [{ issuer, jwksUrl: `${issuer}/.well-known/jwks.json`, audience: 'complaint-platform', tenantId: g.tenantId }],
       });
-      const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'console-chromium-'));
-      const context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+      const sso = await openChromium('console-sso');
       try {
-        const page = context.pages()[0] ?? (await context.newPage());
+        const { page } = sso;
         await page.goto(url.replace(/\/graphql$/, '/console/'));
         const button = page.getByTestId('sign-in-organisation');
         await button.waitFor();
@@ -181,8 +171,7 @@ describe('the head-office console', () => {
         // The development sign-in stays beside it (this gateway also has JWT_SECRET).
         await page.getByTestId('token').waitFor();
       } finally {
-        await context.close();
-        fs.rmSync(userDataDir, { recursive: true, force: true });
+        await sso.close();
       }
     });
   });

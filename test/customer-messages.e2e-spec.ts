@@ -10,6 +10,7 @@ import { Group, complaintInput, provisionGroup } from './support/fixtures';
 import { SmsProvider, startSmsProvider } from './support/providers/sms-provider';
 import { SmtpProvider, startSmtpProvider } from './support/providers/smtp-provider';
 import { Stack, eventually } from './support/stack';
+import { openChromium } from './support/browser';
 
 const SUBMIT = `mutation($input: SubmitComplaintInput!) { submitComplaint(input: $input) { id reference } }`;
 const MESSAGES = `query($id: ID!) { complaint(id: $id) { status timeline { type data } customerMessages { kind channel recipient status attempts failureReason notBefore body } } }`;
@@ -62,6 +63,21 @@ describe('messages to the customer', () => {
     });
     expect(after.customerMessages[0]).toMatchObject({ kind: 'ACKNOWLEDGEMENT', channel: 'EMAIL', recipient: 'z***@example.cn', status: 'DELIVERED', attempts: 1 });
     expect(mail.received.filter((m) => m.to.includes('zhao@example.cn'))).toHaveLength(1);
+
+    // The status link in the message opens the customer's page in a real browser (this gateway's address, the link's token).
+    const link = /https?:\/\/\S+?(\/s\/[A-Za-z0-9_.-]+)/.exec(got.text ?? '');
+    expect(link).not.toBeNull();
+    const browser = await openChromium('customer-link', { locale: 'zh-CN' });
+    try {
+      const res = await browser.page.goto(`${stack.url.replace(/\/graphql$/, '')}${(link as RegExpExecArray)[1]}`);
+      expect(res?.status()).toBe(200);
+      const text = await browser.page.innerText('body');
+      expect(text).toContain(c.reference);
+      expect(text).toContain('受理中');
+      expect(text).not.toContain('赵先生');
+    } finally {
+      await browser.close();
+    }
   });
 
   it('retries through a provider outage and sends once; the progress message then meets CUSTOMER_REPLY', async () => {

@@ -6,18 +6,14 @@
  * waiting for its callback the customer clicks 确认, sees the acknowledgement, and the complaint's
  * timeline gets the answer once (a double submit records once). Answers through one link are rate-limited.
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { BrowserContext, Page, chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { TestBrowser, openChromium } from './support/browser';
 import { formatCustomerTime } from '../libs/domain/src/notifications/customer-stage.util';
 import { signStatusLink, statusLinkExpiry, statusLinkSettings, statusLinkUrl } from '../libs/domain/src/notifications/status-link.util';
 import { RESPONSES_PER_LINK } from '../apps/gateway/src/status-page/status-page.route';
 import { Group, SUBMIT, complaintInput, provisionGroup } from './support/fixtures';
 import { Stack, eventually } from './support/stack';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const CREATE_USER = `mutation($n: String!, $r: [RoleAssignmentInput!]!) { createUser(name: $n, roles: $r) { id } }`;
 const DISPATCH = `mutation($id: ID!, $to: ID!) { dispatchComplaint(id: $id, assigneeId: $to, note: "请今天联系业主 — internal note") { id status } }`;
@@ -65,20 +61,15 @@ describe('the customer status page', () => {
   afterAll(() => stack?.stop());
 
   describe('in the browser', () => {
-    let context: BrowserContext;
+    let browser: TestBrowser;
     let page: Page;
-    let userDataDir: string;
 
     beforeAll(async () => {
-      userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'status-page-chromium-'));
-      context = await chromium.launchPersistentContext(userDataDir, {
-        executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, locale: 'zh-CN', viewport: { width: 390, height: 844 }, isMobile: true,
-      });
-      page = context.pages()[0] ?? (await context.newPage());
+      browser = await openChromium('status-page', { locale: 'zh-CN', viewport: { width: 390, height: 844 }, isMobile: true });
+      page = browser.page;
     });
     afterAll(async () => {
-      await context?.close();
-      if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
+      await browser?.close();
     });
 
     it('shows a submitted complaint\'s reference, branch, stage and promised time — and nothing internal', async () => {

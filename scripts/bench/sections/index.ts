@@ -8,6 +8,7 @@ import { liveUpdatesSection } from './live-updates';
 import { limitsCostSection } from './limits-cost';
 import { matterSection } from './matter';
 import { memorySection } from './memory';
+import { messagesSection } from './messages';
 import { noisyNeighbourSection } from './noisy-neighbour';
 import { reportsSection } from './reports';
 import { rlsCostSection } from './rls-cost';
@@ -16,4 +17,4 @@ import { textSection } from './text';
 import { timersSection } from './timers';
 import { workOrdersSection } from './work-orders';
 
-export const SECTIONS: BenchSection[] = [calendarSection, intakeSection, listSection, rlsCostSection, limitsCostSection, timersSection, noisyNeighbourSection, liveUpdatesSection, matterSection, workOrdersSection, reportsSection, textSection, scaleSection, memorySection];
+export const SECTIONS: BenchSection[] = [calendarSection, intakeSection, listSection, rlsCostSection, limitsCostSection, timersSection, noisyNeighbourSection, liveUpdatesSection, matterSection, workOrdersSection, reportsSection, textSection, scaleSection, messagesSection, memorySection];

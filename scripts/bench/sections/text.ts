@@ -39,6 +39,7 @@ import { fmtLatency, intFromEnv, summarize, timed, type LatencySummary } from '.
 import { provisionTenant } from '../stack';
 import type { BenchSection, BenchStack, Metric } from '../types';
 import { generateReportData, growOrganisation } from './reports';
+import { seededRandom } from '../../soak/config';
 
 const GOAL_P99_MS = 50;
 /** The gateway counts exactly up to this many hits (EXACT_COUNT_UP_TO), as the old search did. */
@@ -79,17 +80,6 @@ const RARE_NAMES = ['欧阳晓岚', '司马文渊', '诸葛清扬', '上官婉�
 const FILLERS = ['麻烦尽快处理', '已经反映过好几次了', '希望物业重视一下', '今天早上又是这样', '家里有老人小孩', '请给个答复', '周末也是这样', '打了几次电话'];
 const OPENINGS = ['你好，', '业主来电：', '业主微信反映：', '前台登记：', ''];
 
-/** A small seeded generator (mulberry32), so a run's pool is the same every time. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function loadEvaluationSet(file: string): EvalComplaint[] {
   if (!fs.existsSync(file)) throw new Error(`text: the evaluation set ${path.relative(ROOT, file)} is missing (BENCH_TEXT_EVAL names another file)`);
@@ -108,7 +98,7 @@ export function loadEvaluationSet(file: string): EvalComplaint[] {
 export function buildPool(items: EvalComplaint[], size: number, analyzer: TextAnalyzer): PoolEntry[] {
   const seen = new Set<string>();
   const pool: PoolEntry[] = [];
-  const next = rng(20261130);
+  const next = seededRandom(20261130);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)];
   for (let k = 0; pool.length < size && k < size * 20; k++) {
     const item = items[k % items.length];

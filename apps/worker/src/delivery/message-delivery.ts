@@ -81,6 +81,8 @@ export class MessageDelivery {
   private stopped = false;
   private running: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  // A notice that arrived during a round (no one was waiting): the next wait is skipped.
+  private notified = false;
   private listener: PgClient | null = null;
   private temporal: { connection: Connection; client: Client } | null = null;
 
@@ -95,13 +97,18 @@ export class MessageDelivery {
     this.credentials = new ChannelCredentialsRepository(ds);
   }
 
+  private poke(): void {
+    if (this.wake) this.wake();
+    else this.notified = true;
+  }
+
   start(): void {
     this.running = this.loop();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wake?.();
+    this.poke();
     await this.running;
     await this.listener?.end().catch(() => undefined);
     await this.temporal?.connection.close().catch(() => undefined);
@@ -111,8 +118,9 @@ export class MessageDelivery {
     await this.listen();
     while (!this.stopped) {
       try {
+        this.notified = false;
         const busy = await this.round();
-        if (busy) continue;
+        if (busy || this.notified) continue;
       } catch (err) {
         workerLogger().warn({ err: (err as Error).message }, `message delivery: round failed (${(err as Error).message}); trying again`);
       }
@@ -131,7 +139,7 @@ export class MessageDelivery {
       c.on('error', () => undefined);
       await c.connect();
       await c.query(`LISTEN ${OUTBOX_CHANNEL}`);
-      c.on('notification', () => this.wake?.());
+      c.on('notification', () => this.poke());
       this.listener = c;
     } catch (err) {
       // Polling alone still delivers, a little later.
@@ -147,7 +155,8 @@ export class MessageDelivery {
     );
     await this.pool(claimed, (c) => this.deliver(c.tenant_id, c.id));
     const reported = await this.report();
-    return claimed.length === this.opts.batch || reported === REPORT_BATCH;
+    // Anything claimed: there may be more of it (a tenant's backlog beyond its share of one round).
+    return claimed.length > 0 || reported === REPORT_BATCH;
   }
 
   private async pool<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {

@@ -43,8 +43,8 @@ export class CustomerMessages1763960000000 implements MigrationInterface {
         UNIQUE (tenant_id, idempotency_key)
       )`);
     await q.query(`CREATE INDEX outbound_messages_complaint_idx ON outbound_messages (tenant_id, complaint_id, created_at)`);
-    // The delivery loop's claim: due messages only (a partial index stays small however many were sent).
-    await q.query(`CREATE INDEX outbound_messages_due_idx ON outbound_messages (next_attempt_at) WHERE status = 'QUEUED'`);
+    // The delivery loop's claim, per tenant: queued messages only (a partial index stays small however many were sent).
+    await q.query(`CREATE INDEX outbound_messages_due_idx ON outbound_messages (tenant_id, next_attempt_at) WHERE status = 'QUEUED'`);
     // Results not yet reported to the complaint's workflow.
     await q.query(`CREATE INDEX outbound_messages_unreported_idx ON outbound_messages (tenant_id) WHERE reported_at IS NULL AND status IN ('DELIVERED', 'FAILED', 'OPTED_OUT', 'NO_CONTACT')`);
     await q.query(`
@@ -79,21 +79,25 @@ export class CustomerMessages1763960000000 implements MigrationInterface {
       for (const sql of isolateTenantTable(table)) await q.query(sql);
     }
     for (const sql of isolateTenantTable('complainant_opt_outs', 'tenant_id', 'SELECT, INSERT, UPDATE, DELETE')) await q.query(sql);
-    // The one cross-tenant step: claim due messages (every tenant's, at most `per_tenant` each, oldest
-    // first) under a lease. Only ids and tenants come back: the loop reads each message in its tenant's transaction.
+    // The one cross-tenant step: claim due messages under a lease, at most `per_tenant` of each tenant
+    // (each tenant's oldest, found through its own part of the index: a deep backlog of one tenant never
+    // hides another's), the tenants waiting longest first. Only ids and tenants come back: the loop
+    // reads each message in its tenant's transaction.
     await q.query(`
       CREATE FUNCTION claim_due_messages(max_total integer, per_tenant integer, lease interval)
         RETURNS TABLE (id uuid, tenant_id uuid)
         LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public
         AS $$
           WITH due AS (
-            SELECT m.id, m.tenant_id, row_number() OVER (PARTITION BY m.tenant_id ORDER BY m.next_attempt_at, m.id) AS n
-              FROM public.outbound_messages m
-             WHERE m.status = 'QUEUED' AND m.next_attempt_at <= now() AND (m.lease_until IS NULL OR m.lease_until < now())
-             ORDER BY m.next_attempt_at
-             LIMIT max_total * 20
+            SELECT d.id, d.next_attempt_at, row_number() OVER (PARTITION BY t.id ORDER BY d.next_attempt_at, d.id) AS n
+              FROM public.tenants t
+             CROSS JOIN LATERAL (
+               SELECT m.id, m.next_attempt_at FROM public.outbound_messages m
+                WHERE m.tenant_id = t.id AND m.status = 'QUEUED' AND m.next_attempt_at <= now() AND (m.lease_until IS NULL OR m.lease_until < now())
+                ORDER BY m.next_attempt_at, m.id LIMIT per_tenant
+             ) d
           ), picked AS (
-            SELECT d.id FROM due d WHERE d.n <= per_tenant ORDER BY d.n, d.id LIMIT max_total
+            SELECT due.id FROM due ORDER BY due.n, due.next_attempt_at, due.id LIMIT max_total
           )
           UPDATE public.outbound_messages m SET lease_until = now() + lease
             FROM picked WHERE m.id = picked.id
