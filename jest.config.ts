@@ -40,6 +40,10 @@ const config: Config = {
     },
   ],
   testTimeout: 120_000,
+  // Each e2e file leaves 70–90 MB of heap behind in the runner (seen before this release too: Nest,
+  // TypeORM and Temporal client modules per file); a worker past this is replaced between files.
+  // In band (2 cores: one worker) the runner's own heap limit is raised instead (package.json).
+  workerIdleMemoryLimit: '2GB',
 };
 
 export default config;

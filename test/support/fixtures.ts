@@ -71,3 +71,11 @@ export function complaintInput(branchId: string, key: string, extra: Record<stri
     ...extra,
   };
 }
+
+/**
+ * A complaint as read back, without the outcomes of messages to the customer: those arrive on the
+ * timeline whenever the delivery loop reports them, independently of the action a test compares.
+ */
+export function withoutMessageOutcomes<T extends { timeline?: { type: string }[] }>(c: T): T {
+  return c.timeline ? { ...c, timeline: c.timeline.filter((e) => !e.type.startsWith('CUSTOMER_MESSAGE_')) } : c;
+}
