@@ -68,6 +68,8 @@ interface QueuedMessage {
 }
 
 const MAX_BACKOFF_MS = 3_600_000;
+// The longest wait after failed rounds.
+const MAX_FAILURE_WAIT_MS = 60_000;
 
 /**
  * The outbox's delivery loop, in the worker: claims due messages of every tenant (a fair share each,
@@ -116,16 +118,23 @@ export class MessageDelivery {
 
   private async loop(): Promise<void> {
     await this.listen();
+    // After a failed round (the database unreachable), the wait doubles up to a minute: a down
+    // database is not hammered, and the log gets one line per wait, not one per poll.
+    let failures = 0;
     while (!this.stopped) {
+      let wait = this.opts.pollMs;
       try {
         this.notified = false;
         const busy = await this.round();
+        failures = 0;
         if (busy || this.notified) continue;
       } catch (err) {
-        workerLogger().warn({ err: (err as Error).message }, `message delivery: round failed (${(err as Error).message}); trying again`);
+        failures += 1;
+        wait = Math.min(MAX_FAILURE_WAIT_MS, this.opts.pollMs * 2 ** Math.min(failures, 16));
+        workerLogger().warn({ err: (err as Error).message, failures }, `message delivery: round failed (${(err as Error).message}); trying again in ${wait} ms`);
       }
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.opts.pollMs);
+        const timer = setTimeout(resolve, wait);
         this.wake = () => { clearTimeout(timer); resolve(); };
       });
       this.wake = null;
