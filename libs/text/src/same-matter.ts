@@ -1,5 +1,5 @@
 import { buildingOf, normaliseMatterText } from '../../domain/src/matter/matter.util';
-import { inverseDocumentFrequency, type AnalysedText, type TextAnalyzer } from './text-analyzer';
+import { cosine, features, inverseDocumentFrequency, type AnalysedText, type TextAnalyzer } from './text-analyzer';
 
 /** A complaint as the same-matter ranking sees it. */
 export interface SameMatterText {
@@ -72,10 +72,12 @@ export function rankSameMatter(
     return a;
   };
   const idf = inverseDocumentFrequency([source, ...pool].map(of));
+  // The source's vector once, not once per candidate.
+  const sourceVector = features(of(source), idf);
   const out: SameMatterScore[] = [];
   for (const c of pool) {
     if (c.id === source.id) continue;
-    const similarity = analyzer.similarity(of(source), of(c), idf);
+    const similarity = cosine(sourceVector, features(of(c), idf));
     const link = linkOf(source, c);
     if (!link && similarity < w.minSimilarity) continue;
     const apartMs = c.receivedAt - source.receivedAt;

@@ -168,14 +168,23 @@ export class TextAnalyzer {
    * character pairs tie different matters of one building together).
    */
   similarity(a: AnalysedText, b: AnalysedText, idf?: (feature: string) => number): number {
-    const va = features(a, idf);
-    const vb = features(b, idf);
-    let dot = 0;
-    for (const [f, w] of va) dot += w * (vb.get(f) ?? 0);
-    const norm = (v: Map<string, number>): number => Math.sqrt([...v.values()].reduce((s, w) => s + w * w, 0));
-    const d = norm(va) * norm(vb);
-    return d === 0 ? 0 : dot / d;
+    return cosine(features(a, idf), features(b, idf));
   }
+
+  /** A tsquery matching any of the text's words (by canonical synonym, at most `max`), or null when it has none. */
+  anyWordQuery(a: AnalysedText, max: number): string | null {
+    const words = [...new Set(a.canonical)].slice(0, max);
+    return words.length ? words.map(quote).join(' | ') : null;
+  }
+}
+
+/** The cosine of two weighted feature vectors (0 when either is empty). */
+export function cosine(va: ReadonlyMap<string, number>, vb: ReadonlyMap<string, number>): number {
+  let dot = 0;
+  for (const [f, w] of va) dot += w * (vb.get(f) ?? 0);
+  const norm = (v: ReadonlyMap<string, number>): number => Math.sqrt([...v.values()].reduce((s, w) => s + w * w, 0));
+  const d = norm(va) * norm(vb);
+  return d === 0 ? 0 : dot / d;
 }
 
 /** The weighted features of a text for similarity: its words by their canonical synonym. */

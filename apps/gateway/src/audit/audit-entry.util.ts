@@ -1,4 +1,5 @@
 import { AppError, ErrorCode } from '../common/app-error';
+import { REQUEST_ID } from '../complaints/dtos/complaint.input';
 import { isInfrastructureFailure } from '../common/infrastructure-errors';
 
 // What a mutation's audit entry says, from its arguments, result or error. Only ids, field names
@@ -17,8 +18,6 @@ export const OUTCOME_OK = 'OK';
 export const UNRECORDED_OUTCOMES: ReadonlySet<string> = new Set([ErrorCode.BAD_USER_INPUT, ErrorCode.RATE_LIMITED]);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// The complaint actions' retry key (see ActionIdArgs).
-const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 const MAX_FIELDS = 64;
 const MAX_DEPTH = 4;
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;

@@ -51,16 +51,22 @@ export interface CustomerContact {
 
 const MOBILE = /^1\d{10}$/;
 
+/** A phone number as a mobile's 11 digits (spaces, dashes and +86 gone), or null when it is none. */
+export function mobileOf(phone: string | null | undefined): string | null {
+  const digits = phone ? phone.replace(/[\s-]/g, '').replace(/^\+?86/, '') : null;
+  return digits && MOBILE.test(digits) ? digits : null;
+}
+
 /**
  * The customer's channel: the one they came in on when we can answer there (WeChat, e-mail), else a
  * text message to a mobile number, else e-mail, else WeChat; null when there is no way (the
  * dispatcher phones or writes instead).
  */
 export function customerChannel(intake: Channel, c: CustomerContact): { channel: MessageChannelName; recipient: string } | null {
-  const mobile = c.phone ? c.phone.replace(/[\s-]/g, '').replace(/^\+?86/, '') : null;
+  const mobile = mobileOf(c.phone);
   if (intake === 'WECHAT' && c.wechat) return { channel: 'WECHAT', recipient: c.wechat };
   if (intake === 'EMAIL' && c.email) return { channel: 'EMAIL', recipient: c.email };
-  if (mobile && MOBILE.test(mobile)) return { channel: 'SMS', recipient: mobile };
+  if (mobile) return { channel: 'SMS', recipient: mobile };
   if (c.email) return { channel: 'EMAIL', recipient: c.email };
   if (c.wechat) return { channel: 'WECHAT', recipient: c.wechat };
   return null;

@@ -638,21 +638,17 @@ export function mergePolicy(base: Policy, overrides: PolicyOverrides): Policy {
   const reports = section('reports');
   if (Object.keys(reports).length > 0) {
     // A policy stored before the daily report starts from its preset's section.
-    const r = reportsPolicyOf(base);
-    for (const key of Object.keys(REPORTS_FIELDS) as Array<keyof ReportsPolicy>) {
-      if (reports[key] !== undefined) (r as unknown as Record<string, unknown>)[key] = reports[key];
-    }
-    merged.reports = r;
+    merged.reports = overlay(reportsPolicyOf(base), reports, REPORTS_FIELDS);
   }
   const notifications = section('notifications');
-  if (Object.keys(notifications).length > 0) {
-    const n = notificationsPolicyOf(base);
-    for (const key of Object.keys(NOTIFICATIONS_FIELDS) as Array<keyof NotificationsPolicy>) {
-      if (notifications[key] !== undefined) (n as unknown as Record<string, unknown>)[key] = notifications[key];
-    }
-    merged.notifications = n;
-  }
+  if (Object.keys(notifications).length > 0) merged.notifications = overlay(notificationsPolicyOf(base), notifications, NOTIFICATIONS_FIELDS);
   return merged;
+}
+
+/** `target` with every field of the spec that `patch` sets replaced by the patch's value. */
+function overlay<T extends object>(target: T, patch: Record<string, unknown>, fields: Record<keyof T, FieldSpec>): T {
+  for (const key of Object.keys(fields)) if (patch[key] !== undefined) (target as Record<string, unknown>)[key] = patch[key];
+  return target;
 }
 
 /** The outcome of resolvePolicy. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { holdsRole, isStaffOf } from '../../../../../libs/domain/src/permissions/permission.util';
+import { mobileOf } from '../../../../../libs/domain/src/notifications/message-plan.util';
 import { ComplainantOptOutEntity, ComplaintEntity, OutboundMessageEntity } from '../../../../../libs/persistence/src/entities';
 import { TenantScopedRepository } from '../../../../../libs/persistence/src/tenant-scoped.repository';
 import { tenantOf } from '../../auth/auth.service';
@@ -56,8 +57,8 @@ export class CustomerMessagesService {
       throw new ForbiddenError('only staff of the branch record a customer\'s opt-out');
     }
     const tenantId = tenantOf(p);
-    const mobile = c.complainantPhone?.replace(/[\s-]/g, '').replace(/^\+?86/, '') ?? null;
-    const contacts = [mobile, c.complainantEmail, c.complainantWechat].filter((x): x is string => !!x).map((x) => x.toLowerCase());
+    // The contacts as messages are addressed to them (a landline receives none, so it needs no opt-out).
+    const contacts = [mobileOf(c.complainantPhone), c.complainantEmail, c.complainantWechat].filter((x): x is string => !!x).map((x) => x.toLowerCase());
     for (const contact of contacts) {
       if (optOut) {
         if (!(await this.optOuts.findOne(tenantId, { contact }))) await this.optOuts.insert(tenantId, { contact, optedOutAt: new Date(), recordedBy: p.userId });

@@ -24,7 +24,7 @@ import { assertTenantWorkflow } from '../../complaints/services/complaint-engine
 import { inComplaintScopeOf, toDto } from '../../complaints/services/complaints.service';
 import { PolicyService } from '../../policy/services/policy.service';
 import { TextService } from '../../text/services/text.service';
-import { textAnalyzer, type AnalysedText } from '../../../../../libs/text/src/text-analyzer';
+import { textAnalyzer } from '../../../../../libs/text/src/text-analyzer';
 import { rankSameMatter, type SameMatterText } from '../../../../../libs/text/src/same-matter';
 import { MatterCandidateDto, MatterDto } from '../dtos/matter.dto';
 import { LinkSameMatterArgs } from '../dtos/matter.input';
@@ -49,12 +49,6 @@ const matterText = (c: ComplaintEntity): string => [c.description, c.demand, c.l
 const asMatterText = (c: ComplaintEntity): SameMatterText => ({
   id: c.id, unit: c.complainantUnit, location: c.location, text: matterText(c), receivedAt: c.receivedAt.getTime(),
 });
-
-/** A tsquery matching any of the text's words (by canonical synonym), or null. */
-function anyWordQuery(a: AnalysedText): string | null {
-  const words = [...new Set(a.canonical)].slice(0, POOL_WORDS);
-  return words.length ? words.map((w) => `'${w}'`).join(' | ') : null;
-}
 
 /** "2 days apart", "5 hours apart", "same day". */
 function apart(ms: number): string {
@@ -108,7 +102,7 @@ export class MattersService {
     const place = normaliseMatterText(s.location);
     const analyzer = textAnalyzer();
     const terms = await this.text.tenantTerms(tenantId);
-    const words = anyWordQuery(analyzer.analyse(matterText(s), terms));
+    const words = analyzer.anyWordQuery(analyzer.analyse(matterText(s), terms), POOL_WORDS);
     if (!unit && !building && !place && !words) return [];
     const sameUnit = `(:unit::text IS NOT NULL AND ${norm('c.complainantUnit')} = :unit)`;
     const sameBuilding = `(:building::text IS NOT NULL AND position('-' in ${norm('c.complainantUnit')}) > 1 AND split_part(${norm('c.complainantUnit')}, '-', 1) = :building)`;

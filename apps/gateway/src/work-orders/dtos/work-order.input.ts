@@ -12,11 +12,10 @@ import { CallbackMethodEnum } from '../../common/enums.graphql';
 import { FreeText, InstantWithin } from '../../common/input-rules';
 import { signatureImageIssue } from '../services/signature-image.util';
 import { MaterialSourceEnum, TradeEnum, WorkOrderStatusEnum } from './work-order.dto';
+import { REQUEST_ID } from '../../complaints/dtos/complaint.input';
 
 const LINE = { singleLine: true } as const;
 const DAY_MS = 24 * 3600_000;
-// Printable ASCII without spaces: a UUID, a ULID or the client's own key all fit (as for complaint actions).
-const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 
 export const WORK_ORDER_LIMITS = {
   description: 2000,
