@@ -34,7 +34,13 @@ describe('TextAnalyzer', () => {
   it('builds a query in which every term must match, as words or as its bigrams', () => {
     expect(analyzer.searchQuery('电梯坏了')).toBe("(('电梯' & ('坏了' | '故障')) | ('电梯' & '梯坏' & '坏了'))");
     expect(analyzer.searchQuery('漏')).toBe("'漏':*");
-    expect(analyzer.searchQuery('3栋 1201')).toBe("'3' & '栋':* & '1201':*");
+    // A character followed by something not Chinese ends a run in any text that holds the query: whole.
+    expect(analyzer.searchQuery('3栋 1201')).toBe("'3' & '栋' & '1201':*");
+    expect(analyzer.searchQuery('8栋1003')).toBe("'8' & '栋' & '1003':*");
+    // At the end of the query it may go on in the text ("3栋" finds "3栋楼"): a prefix.
+    expect(analyzer.searchQuery('3栋')).toBe("'3' & '栋':*");
+    // Long runs of letters and digits likewise: whole when the query goes on, a prefix at its end.
+    expect(analyzer.searchQuery('GZ01-2026-000123')).toBe("'gz01' & '2026' & '000123':*");
   });
 
   it('finds nothing searchable in punctuation, and quotes cannot break out of a lexeme', () => {

@@ -130,22 +130,30 @@ export class TextAnalyzer {
    * A search box's text as a tsquery literal, or null when it holds nothing searchable. Every term
    * must match (AND); a run of Chinese characters matches either as words (each word or any of its
    * synonyms) or as all of its bigrams (what a substring search would find), so nothing that
-   * `ILIKE '%…%'` found is lost. One character matches as a prefix (a word or bigram starting with it).
-   * Letters and digits match whole runs ("3" does not find "13"); runs of four or more as a prefix.
+   * `ILIKE '%…%'` found is lost. One character matches as a prefix (a word or bigram starting with
+   * it), or whole when the query goes on after it with something not Chinese.
+   * Letters and digits match whole runs ("3" does not find "13"); runs of four or more as a prefix
+   * when the query ends with them.
    */
   searchQuery(text: string, tenantTerms: readonly string[] = []): string | null {
     const t = normaliseText(text);
     const terms: string[] = [];
-    for (const piece of t.match(/[\p{Script=Han}]+|[a-z0-9]+/gu) ?? []) {
+    for (const m of t.matchAll(/[\p{Script=Han}]+|[a-z0-9]+/gu)) {
+      const piece = m[0];
       if (terms.length >= MAX_QUERY_TERMS) break;
+      const followed = (m.index ?? 0) + piece.length < t.length;
       if (!HAN.test(piece)) {
-        // Long numbers and codes are often typed in part (a reference, a phone number): a prefix.
-        terms.push(piece.length >= 4 ? `${quote(piece)}:*` : quote(piece));
+        // Long numbers and codes are often typed in part (a reference, a phone number): a prefix,
+        // unless the query goes on after it ("GZ01-2026-…": the run ends there in the text too).
+        terms.push(piece.length >= 4 && !followed ? `${quote(piece)}:*` : quote(piece));
         continue;
       }
       const chars = [...piece];
       if (chars.length === 1) {
-        terms.push(`${quote(piece)}:*`);
+        // Followed by anything but a Chinese character ("8栋1003", "3号，"), the character ends a run
+        // wherever the text holds the query, and every run's last character is a lexeme: matched
+        // whole. A prefix would read every lexeme it starts (in "8栋1003", most complaints' units).
+        terms.push(followed ? quote(piece) : `${quote(piece)}:*`);
         continue;
       }
       const a = this.analyse(piece, tenantTerms);

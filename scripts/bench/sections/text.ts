@@ -208,7 +208,7 @@ async function writeTexts(db: Client, tenantId: string, n: number, items: EvalCo
       const hi = Math.min(n, lo + batch - 1);
       await db.query(`
         UPDATE complaints c SET description = p.description, demand = p.demand, location = p.location, complainant_name = p.name,
-          complainant_unit = coalesce(p.unit, c.complainant_unit), search_vector = CAST(p.vector AS tsvector) || reference_lexemes(c.reference)
+          complainant_unit = coalesce(p.unit, c.complainant_unit), search_vector = CAST(p.vector AS tsvector) || reference_lexemes(c.reference) || search_time_lexemes(c.tenant_id, c.received_at)
         FROM bench_text_rows r JOIN bench_text_pool p ON p.k = r.n % $3
         WHERE r.n BETWEEN $1 AND $2 AND c.id = r.id`, [lo, hi, pool.length]);
       if (hi === n || performance.now() - lastSay > 10_000) {
@@ -222,7 +222,7 @@ async function writeTexts(db: Client, tenantId: string, n: number, items: EvalCo
     names.forEach((name, j) => rareNames.push({ name, n: 1 + Math.floor(((j + 0.5) * n) / names.length) }));
     const entries = rareNames.map((r) => pool[r.n % pool.length]);
     await db.query(`
-      UPDATE complaints c SET complainant_name = u.name, search_vector = CAST(u.vector AS tsvector) || reference_lexemes(c.reference)
+      UPDATE complaints c SET complainant_name = u.name, search_vector = CAST(u.vector AS tsvector) || reference_lexemes(c.reference) || search_time_lexemes(c.tenant_id, c.received_at)
       FROM unnest($1::int[], $2::text[], $3::text[]) AS u(n, name, vector) JOIN bench_text_rows r ON r.n = u.n
       WHERE c.id = r.id`, [
       rareNames.map((r) => r.n), rareNames.map((r) => r.name),

@@ -91,7 +91,8 @@ export class ComplaintActivitiesService implements ComplaintActivities {
            ON CONFLICT (tenant_id, branch_id, year) DO UPDATE SET last = reference_counters.last + 1
            RETURNING last)
          , r AS (SELECT $4 || '-' || $3::text || '-' || lpad(n.last::text, greatest(6, length(n.last::text)), '0') AS reference FROM n)
-         UPDATE complaints c SET reference = r.reference, search_vector = coalesce(c.search_vector, ''::tsvector) || reference_lexemes(r.reference)
+         UPDATE complaints c SET reference = r.reference,
+           search_vector = coalesce(c.search_vector, ''::tsvector) || reference_lexemes(r.reference) || search_time_lexemes(c.tenant_id, c.received_at)
            FROM r WHERE c.id = $5 AND c.tenant_id = $1
          RETURNING c.reference`,
         [tenantId, intake.branchId, year, branch.code, complaintId],

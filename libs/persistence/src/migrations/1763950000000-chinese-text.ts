@@ -51,15 +51,7 @@ export class ChineseText1763950000000 implements MigrationInterface {
     // million complaints became a sequential scan. This function runs as the owner with the tenant
     // of the caller's transaction (app.tenant_id, as the policy reads it) as an explicit predicate, so
     // the index serves it; it returns only ids, times and ranks of the caller's own tenant.
-    await q.query(`
-      CREATE FUNCTION search_complaint_ids(q tsquery, max_rows integer)
-        RETURNS TABLE (id uuid, received_at timestamptz, rank real)
-        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public
-        AS $$
-          SELECT c.id, c.received_at, ts_rank(c.search_vector, q) FROM public.complaints c
-           WHERE c.tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid AND c.search_vector @@ q
-           ORDER BY c.received_at DESC, c.id DESC LIMIT max_rows
-        $$`);
+    await q.query(SEARCH_COMPLAINT_IDS);
     await q.query(`REVOKE ALL ON FUNCTION search_complaint_ids(tsquery, integer) FROM PUBLIC`);
     await q.query(`GRANT EXECUTE ON FUNCTION search_complaint_ids(tsquery, integer) TO ${APPLICATION_ROLE}`);
     await backfillSearchVectors(q);
@@ -76,6 +68,17 @@ export class ChineseText1763950000000 implements MigrationInterface {
     await q.query(`DROP FUNCTION IF EXISTS search_complaint_ids(tsquery, integer)`);
   }
 }
+
+/** The search of the newest matches as this migration made it (1763970000000 replaced it; its down() restores this). */
+export const SEARCH_COMPLAINT_IDS = `
+      CREATE FUNCTION search_complaint_ids(q tsquery, max_rows integer)
+        RETURNS TABLE (id uuid, received_at timestamptz, rank real)
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public
+        AS $$
+          SELECT c.id, c.received_at, ts_rank(c.search_vector, q) FROM public.complaints c
+           WHERE c.tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid AND c.search_vector @@ q
+           ORDER BY c.received_at DESC, c.id DESC LIMIT max_rows
+        $$`;
 
 /** The search vector of every complaint that has none (as the owner: row-level security does not apply). */
 async function backfillSearchVectors(q: QueryRunner): Promise<void> {

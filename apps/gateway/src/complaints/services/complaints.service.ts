@@ -43,10 +43,9 @@ import { FacilityRestoredArgsInput, ReclassifyArgsInput, UpdateFactsArgsInput } 
 // Namespace of complaint ids derived from (tenant, idempotency key).
 export const COMPLAINT_ID_NAMESPACE = '5d0b6a52-7a57-4c0c-9a0e-3c1f0f6b2a11';
 
-// Text search ranks the newest this many matches (the window a staff member pages through).
-export const SEARCH_WINDOW = 1000;
-// The tenant's newest matches a search starts from, before the caller's scope and filters narrow them.
-const SEARCH_CANDIDATES = 5000;
+// Text search ranks the newest this many matches (the window a staff member pages through; older
+// ones: narrow the filter by date). What a search costs grows with it, not with the matches.
+export const SEARCH_WINDOW = 300;
 // A reference typed whole ("GZ01-2026-000123").
 const REFERENCE = /^[A-Z0-9]{1,32}-\d{4}-\d{1,12}$/;
 
@@ -67,6 +66,20 @@ function narrowByFilter(qb: SelectQueryBuilder<ComplaintEntity>, f: ComplaintFil
   if (f.receivedTo) qb.andWhere('c.receivedAt < :to', { to: f.receivedTo });
   if (f.updatedSince) qb.andWhere('c.updatedAt >= :updatedSince', { updatedSince: f.updatedSince });
   return qb;
+}
+
+/**
+ * What `search_complaints` narrows its matches by: the caller's reach (as inComplaintScopeOf) and the
+ * list filter (as narrowByFilter). Both are applied again to what it returns; this only keeps the
+ * search from collecting matches that would then be dropped.
+ */
+function searchNarrowing(p: Principal, f: ComplaintFilter): Record<string, unknown> {
+  const s = p.complaintScope;
+  return {
+    scoped: !s.wholeTenant, scopeBranchIds: s.branchIds, scopeCompanyIds: s.companyIds, me: s.own ? p.userId : null,
+    companyId: f.companyId ?? null, branchId: f.branchId ?? null, status: f.status ?? [], severity: f.severity ?? [], category: f.category ?? [],
+    overdue: f.overdue ?? null, receivedFrom: f.receivedFrom ?? null, receivedTo: f.receivedTo ?? null, updatedSince: f.updatedSince ?? null,
+  };
 }
 
 /**
@@ -139,9 +152,10 @@ export class ComplaintsService {
   /**
    * `filter.text`: the complaints whose description, demand, place, reference or complainant's name
    * match every term (words, their synonyms, or the characters in sequence: see TextAnalyzer), most
-   * relevant first, among the SEARCH_WINDOW newest matches (older ones: narrow the filter by date).
-   * A reference typed whole finds that complaint first. The GIN index on search_vector finds the
-   * matches; only the window is ranked, so a common word costs the same in a million complaints.
+   * relevant first, among the SEARCH_WINDOW newest matches in the caller's reach and filter (older
+   * ones: narrow the filter by date). A reference typed whole finds that complaint first.
+   * `search_complaints` finds the newest matches through the GIN index a span of days at a time, so
+   * a word in every tenth complaint costs about what a rare name does.
    */
   private async search(p: Principal, f: ComplaintFilter, text: string, first: number, after?: string | null): Promise<ComplaintConnectionDto> {
     const tenantId = tenantOf(p);
@@ -150,20 +164,23 @@ export class ComplaintsService {
     const reference = REFERENCE.test(trimmed) ? trimmed : null;
     const query = await this.text.searchQuery(tenantId, text);
     if (!query) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
-    // The tenant's newest matches come from search_complaint_ids (the GIN index, which row-level
-    // security would otherwise keep out of the plan); scope and filters narrow them here.
-    const hit = `c.id IN (SELECT s.id FROM search_complaint_ids(CAST(:q AS tsquery), ${SEARCH_CANDIDATES}) s)`;
-    const matches = (qb: SelectQueryBuilder<ComplaintEntity>): SelectQueryBuilder<ComplaintEntity> => narrowByFilter(qb, f)
-      .andWhere(reference ? `(${hit} OR c.reference = :ref)` : hit, { q: query, ref: reference });
-    const hits: { id: string; at: string; rank: string }[] = await this.visible(p, (qb) => matches(qb)
+    const narrowing = JSON.stringify(searchNarrowing(p, f));
+    // The newest `rows` matches (all of them: null) within the caller's reach and filter, which the
+    // function applies as it searches and the query applies again (the permission module's scope is
+    // what decides; the function's copy only keeps it from reading what would be dropped).
+    const matches = (rows: number | null) => (qb: SelectQueryBuilder<ComplaintEntity>): SelectQueryBuilder<ComplaintEntity> => {
+      const hit = `c.id IN (SELECT s.id FROM search_complaints(CAST(:q AS tsquery), CAST(:rows AS integer), CAST(:narrowing AS jsonb)) s)`;
+      return narrowByFilter(qb, f).andWhere(reference ? `(${hit} OR c.reference = :ref)` : hit, { q: query, rows, narrowing, ref: reference });
+    };
+    const hits: { id: string; at: string; rank: string }[] = await this.visible(p, (qb) => matches(SEARCH_WINDOW)(qb)
       .select('c.id', 'id')
       .addSelect(`to_char(c.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`, 'at')
       // float4 printed by PostgreSQL: the cursor carries the same text back.
       .addSelect(`(CASE WHEN c.reference = :ref THEN 1000 ELSE ts_rank(c.search_vector, CAST(:q AS tsquery)) END)::text`, 'rank')
       .orderBy('c.receivedAt', 'DESC').addOrderBy('c.id', 'DESC')
-      .limit(SEARCH_WINDOW)
+      .limit(SEARCH_WINDOW + 1)
       .getRawMany());
-    const ordered = hits.sort(bySearchOrder);
+    const ordered = hits.slice(0, SEARCH_WINDOW).sort(bySearchOrder);
     const start = from ? ordered.findIndex((h) => bySearchOrder(h, { id: from.id, at: from.receivedAt, rank: from.rank }) > 0) : 0;
     const rest = start < 0 ? [] : ordered.slice(start);
     const page = rest.slice(0, first);
@@ -173,6 +190,7 @@ export class ComplaintsService {
     const byId = new Map(rows.map((c) => [c.id, c]));
     const shown = page.filter((h) => byId.has(h.id));
     const countKey = `${tenantId}|${JSON.stringify(p.complaintScope)}|${p.complaintScope.own ? p.userId : ''}|search|${JSON.stringify(f)}`;
+    // Fewer than the window (a reference found outside it may add one): every match is here.
     const totalCount = hits.length < SEARCH_WINDOW ? hits.length : await this.searchCount(p, countKey, matches);
     const cursor = (h: { id: string; at: string; rank: string }): string => this.cursors.encodeSearch(tenantId, text, { rank: h.rank, receivedAt: h.at, id: h.id });
     return {
@@ -182,13 +200,16 @@ export class ComplaintsService {
     };
   }
 
-  /** How many complaints a search matches once its window is full: exact up to EXACT_COUNT_UP_TO, above that as TotalCountCache answers. */
-  private async searchCount(p: Principal, countKey: string, matches: (qb: SelectQueryBuilder<ComplaintEntity>) => SelectQueryBuilder<ComplaintEntity>): Promise<number> {
-    const known = this.counts.fresh(countKey);
-    if (known !== undefined) return known;
-    const bounded = await this.visible(p, (qb) => countRows(matches(qb), EXACT_COUNT_UP_TO));
-    if (bounded <= EXACT_COUNT_UP_TO) return bounded;
-    return this.counts.above(countKey, () => this.visible(p, (qb) => countRows(matches(qb))));
+  /**
+   * How many complaints a search matches once its window is full: counted once (every match, in one
+   * ask of the index) and then answered as TotalCountCache does, at most a minute old. A search is
+   * typed again and paged through; counting its matches on every page is what made it slow.
+   */
+  private async searchCount(
+    p: Principal, countKey: string,
+    matches: (rows: number | null) => (qb: SelectQueryBuilder<ComplaintEntity>) => SelectQueryBuilder<ComplaintEntity>,
+  ): Promise<number> {
+    return this.counts.above(countKey, () => this.visible(p, (qb) => countRows(matches(null)(qb))), SEARCH_WINDOW);
   }
 
   /** Dispatched to me and not yet resolved, or taken by me and waiting for dispatch or callback (within my scope, like every read). */
