@@ -14,7 +14,7 @@ const FEW_MATCHES = 2000;
  * complaints one row at a time. Now every complaint's `search_vector` also carries lexemes of its
  * tenant's (UTC) day and month, so the GIN index itself intersects a word with "this
  * tenant, these days": `search_complaints` asks for the newest days' matches first, then for ever longer
- * spans back (each twice the last; days, then months), and stops once it has the window. Only
+ * spans back (sized by the matches found per day so far), and stops once it has the window. Only
  * the matches it returns are read from the table. The lexemes start with "~", which no search text
  * can produce (TextAnalyzer keeps only Chinese characters, letters and digits).
  */
@@ -36,10 +36,10 @@ export class SearchByTime1763970000000 implements MigrationInterface {
     // everything else only narrows: the caller's reach (f.scopeBranchIds, f.scopeCompanyIds, f.me: its
     // own complaints) and the list's filter, as ComplaintsService passes them (which applies both again).
     // Segments, newest first: anything received more than 2 days ahead (a clock far off; only when
-    // there is any), then a first span of days back from 2 days ahead, sized from the planner's
-    // estimate of the matches to hold about 1.5 windows at the tenant's average rate, then spans
-    // twice as long each time back to the tenant's first complaint (day lexemes up to 64 days,
-    // months beyond). A query the planner expects few matches for is asked once, without segments:
+    // there is any), then the 3 days from 2 days ahead back to yesterday's start, then spans sized
+    // from the matches found per day so far to hold the rest of the window and a fifth more (at most
+    // four times as far back as searched so far), back to the tenant's first complaint (day lexemes
+    // up to 64 days, months beyond). A query the planner expects few matches for is asked once, without segments:
     // each ask of the index intersects the query's own lexemes again, and "8栋1003" holds two that
     // half the complaints carry ("8", "栋"). Index and sequential scans are off inside: each ask is a
     // bitmap of the GIN index (the planner would otherwise walk the newest complaints one by one for
@@ -70,7 +70,9 @@ export class SearchByTime1763970000000 implements MigrationInterface {
         estimate float8;
         first_at timestamptz;
         covered integer := -2;
-        span integer;
+        span integer := 3;
+        searched float8 := 0;
+        found integer := 0;
         steps integer := 0;
         plan json;
         -- app.search_few_matches: what counts as few (tests set 0 to search by segments in a small table).
@@ -99,9 +101,6 @@ export class SearchByTime1763970000000 implements MigrationInterface {
         END IF;
         first_at := search_first_received(tenant);
         IF first_at IS NULL THEN RETURN; END IF;
-        -- The first span: about one and a half windows of matches at the tenant's average rate (and
-        -- the two days ahead of today that it starts from).
-        span := 2 + greatest(1, least(100000, ceil(1.5 * wanted * greatest(1, extract(epoch FROM now() - first_at) / 86400) / greatest(estimate, 1))))::integer;
         LOOP
           steps := steps + 1;
           IF max_rows IS NULL OR estimate <= few THEN
@@ -120,11 +119,13 @@ export class SearchByTime1763970000000 implements MigrationInterface {
             EXIT WHEN hi <= first_at OR hi <= from_at OR steps > 64;
             lo := (day0 - (covered + span) * interval '1 day') AT TIME ZONE 'UTC';
             covered := covered + span;
-            span := least(span * 2, 100000);
             -- The last span reaches the tenant's first complaint (which bounds every segment's lexemes).
             lo := greatest(lo, date_trunc('day', first_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', from_at);
             hi := least(hi, to_at);
-            CONTINUE WHEN lo >= hi;
+            IF lo >= hi THEN
+              span := least(span * 4, 100000);
+              CONTINUE;
+            END IF;
             IF hi - lo <= interval '64 days' THEN
               SELECT string_agg(quote_literal('~d' || short || to_char(d, 'YYYYMMDD')), ' | ')::tsquery INTO segment
                 FROM generate_series(date_trunc('day', lo AT TIME ZONE 'UTC'), (hi - interval '1 microsecond') AT TIME ZONE 'UTC', interval '1 day') AS d;
@@ -148,6 +149,16 @@ export class SearchByTime1763970000000 implements MigrationInterface {
           GET DIAGNOSTICS got = ROW_COUNT;
           wanted := wanted - got;
           EXIT WHEN wanted <= 0 OR covered IS NULL;
+          IF steps > 1 THEN
+            -- The next span: the rest of the window at the rate found so far, and a fifth more (the
+            -- index's work grows with the days asked for, so neither far more nor a step too many);
+            -- at most four times the last, and four times when nothing was found yet.
+            searched := searched + extract(epoch FROM least(hi, now()) - lo) / 86400;
+            found := found + got;
+            span := CASE WHEN found = 0 OR searched <= 0 THEN span * 4
+                         ELSE ceil(1.2 * wanted / (found / greatest(searched, 0.25))) END;
+            span := greatest(1, least(span, 4 * (covered + 2), 100000))::integer;
+          END IF;
         END LOOP;
       END
       $$`);

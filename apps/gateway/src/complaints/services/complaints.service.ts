@@ -45,7 +45,7 @@ export const COMPLAINT_ID_NAMESPACE = '5d0b6a52-7a57-4c0c-9a0e-3c1f0f6b2a11';
 
 // Text search ranks the newest this many matches (the window a staff member pages through; older
 // ones: narrow the filter by date). What a search costs grows with it, not with the matches.
-export const SEARCH_WINDOW = 300;
+export const SEARCH_WINDOW = 200;
 // A reference typed whole ("GZ01-2026-000123").
 const REFERENCE = /^[A-Z0-9]{1,32}-\d{4}-\d{1,12}$/;
 
