@@ -123,6 +123,22 @@ describe('Chinese text: search, same-matter candidates and category suggestions 
     expect(wrong.errors?.[0].extensions.fields?.[0].field).toBe('after');
   });
 
+  it('searches within the caller\'s reach: a branch manager finds every match of the branch, as the head office filtering by it does', async () => {
+    const ids = (r: { edges: { node: { id: string } }[] }): string[] => r.edges.map((e) => e.node.id).sort();
+    const mine = await search('漏水', 100, undefined, g.tokens.branchManager);
+    const filtered = (await stack.ok(SEARCH, { text: '漏水', first: 100, branch: g.branchId }, g.tokens.headOffice)).complaints;
+    expect(mine.totalCount).toBeGreaterThan(0);
+    expect(ids(mine)).toEqual(ids(filtered));
+    expect(mine.totalCount).toBe(filtered.totalCount);
+    // Every match of the branch in the whole group's results, and nothing of another branch.
+    const all = await search('漏水', 100);
+    const branches: { id: string; branch_id: string }[] = await stack.db.query(`SELECT id, branch_id FROM complaints WHERE id = ANY($1::uuid[])`, [ids(all)]);
+    expect(branches.filter((b) => b.branch_id === g.branchId).map((b) => b.id).sort()).toEqual(ids(mine));
+    expect(all.totalCount).toBeGreaterThan(mine.totalCount);
+    const theirs = await search('漏水', 100, undefined, g.tokens.otherBranchManager);
+    expect(ids(theirs).filter((id) => ids(mine).includes(id))).toEqual([]);
+  });
+
   it('takes hostile search text as text, and names the field when it is too long', async () => {
     for (const text of ["'", "a' | 'b", '&|!:*()<->', '\\', '！！！', "电梯' & !'漏水"]) {
       const r = await stack.gql(SEARCH, { text, first: 5 }, g.tokens.headOffice);
