@@ -201,15 +201,19 @@ export class ComplaintsService {
   }
 
   /**
-   * How many complaints a search matches once its window is full: counted once (every match, in one
-   * ask of the index) and then answered as TotalCountCache does, at most a minute old. A search is
-   * typed again and paged through; counting its matches on every page is what made it slow.
+   * How many complaints a search matches once its window is full: exact up to EXACT_COUNT_UP_TO
+   * (the newest EXACT_COUNT_UP_TO + 1 matches, counted), above that as TotalCountCache answers (every
+   * match counted once, then at most a minute old), as the lists count.
    */
   private async searchCount(
     p: Principal, countKey: string,
     matches: (rows: number | null) => (qb: SelectQueryBuilder<ComplaintEntity>) => SelectQueryBuilder<ComplaintEntity>,
   ): Promise<number> {
-    return this.counts.above(countKey, () => this.visible(p, (qb) => countRows(matches(null)(qb))), SEARCH_WINDOW);
+    const known = this.counts.fresh(countKey);
+    if (known !== undefined) return known;
+    const bounded = await this.visible(p, (qb) => countRows(matches(EXACT_COUNT_UP_TO + 1)(qb), EXACT_COUNT_UP_TO));
+    if (bounded <= EXACT_COUNT_UP_TO) return bounded;
+    return this.counts.above(countKey, () => this.visible(p, (qb) => countRows(matches(null)(qb))));
   }
 
   /** Dispatched to me and not yet resolved, or taken by me and waiting for dispatch or callback (within my scope, like every read). */

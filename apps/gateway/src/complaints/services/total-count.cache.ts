@@ -27,13 +27,12 @@ export class TotalCountCache {
   }
 
   /**
-   * The total once a bounded count found more than EXACT_COUNT_UP_TO (or a search filled its
-   * window: `atLeast`): the cached count (recounted in the background when stale), or the one count
-   * of all waiting callers.
+   * The total once a bounded count found more than EXACT_COUNT_UP_TO: the cached count (recounted
+   * in the background when stale), or the one count of all waiting callers.
    */
-  async above(key: string, count: () => Promise<number>, atLeast = EXACT_COUNT_UP_TO + 1): Promise<number> {
+  async above(key: string, count: () => Promise<number>): Promise<number> {
     const e = this.entries.get(key);
-    const floor = (n: number): number => Math.max(n, atLeast);
+    const floor = (n: number): number => Math.max(n, EXACT_COUNT_UP_TO + 1);
     if (e?.n !== undefined) {
       if (this.now() - e.at >= this.maxAgeMs && !e.pending) this.recount(key, e, count).catch(() => undefined);
       return floor(e.n);
