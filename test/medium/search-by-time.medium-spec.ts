@@ -80,6 +80,14 @@ describe('search_complaints', () => {
       }
       expect(await search(org.tenantId, lift, null, {}, few)).toEqual(all);
     }
+    // Asked once, it says how many match in all; by spans it does not know.
+    const totals = async (few: number): Promise<unknown[]> => tenantTransaction(m.app, org.tenantId, async (t) => {
+      await t.query(`SELECT set_config('app.search_few_matches', $1, true)`, [String(few)]);
+      const rows: { total: string | null }[] = await t.query(`SELECT total FROM search_complaints(CAST($1 AS tsquery), 5, '{}'::jsonb)`, [lift]);
+      return [...new Set(rows.map((r) => r.total))];
+    });
+    expect(await totals(1_000_000)).toEqual([String(all.length)]);
+    expect(await totals(0)).toEqual([null]);
   });
 
   it('keeps to the dates asked for, across segment edges', async () => {

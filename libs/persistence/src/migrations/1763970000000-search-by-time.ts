@@ -32,6 +32,8 @@ export class SearchByTime1763970000000 implements MigrationInterface {
       $$`);
     await backfillSearchTimeLexemes(q);
     await q.query(`DROP FUNCTION IF EXISTS search_complaint_ids(tsquery, integer)`);
+    // Rows: the newest matches (at most max_rows; every one when null), newest first, each with the
+    // number of all matches when the search asked the index once (otherwise null).
     // The caller's tenant comes from its transaction (app.tenant_id, as row-level security reads it);
     // everything else only narrows: the caller's reach (f.scopeBranchIds, f.scopeCompanyIds, f.me: its
     // own complaints) and the list's filter, as ComplaintsService passes them (which applies both again).
@@ -54,7 +56,7 @@ export class SearchByTime1763970000000 implements MigrationInterface {
     await q.query(`REVOKE ALL ON FUNCTION search_first_received(uuid) FROM PUBLIC`);
     await q.query(`
       CREATE FUNCTION search_complaints(q tsquery, max_rows integer, f jsonb)
-        RETURNS TABLE (id uuid, received_at timestamptz)
+        RETURNS TABLE (id uuid, received_at timestamptz, total bigint)
         LANGUAGE plpgsql VOLATILE SECURITY DEFINER
         SET search_path = pg_catalog, public SET enable_seqscan = off SET enable_indexscan = off SET plan_cache_mode = force_custom_plan
       AS $$
@@ -137,7 +139,8 @@ export class SearchByTime1763970000000 implements MigrationInterface {
             END IF;
           END IF;
           RETURN QUERY
-            SELECT c.id, c.received_at FROM public.complaints c
+            -- Asked once, every match was read: how many there are comes with them (the caller's count).
+            SELECT c.id, c.received_at, CASE WHEN covered IS NULL THEN count(*) OVER () END FROM public.complaints c
              WHERE c.search_vector @@ coalesce(q && segment, q) AND c.tenant_id = tenant
                AND c.received_at >= lo AND c.received_at < hi
                AND (NOT scoped OR c.branch_id = ANY(scope_branches) OR c.company_id = ANY(scope_companies) OR me IN (c.assignee_id, c.first_contact_owner_id, c.owner_id))

@@ -172,11 +172,16 @@ export class ComplaintsService {
       const hit = `c.id IN (SELECT s.id FROM search_complaints(CAST(:q AS tsquery), CAST(:rows AS integer), CAST(:narrowing AS jsonb)) s)`;
       return narrowByFilter(qb, f).andWhere(reference ? `(${hit} OR c.reference = :ref)` : hit, { q: query, rows, narrowing, ref: reference });
     };
-    const hits: { id: string; at: string; rank: string }[] = await this.visible(p, (qb) => matches(SEARCH_WINDOW)(qb)
+    // The window: the function's rows once (a CTE), with the number of all matches when it has it.
+    const found = `c.id IN (SELECT h.id FROM search_hits h)`;
+    const hits: { id: string; at: string; rank: string; total: string | null }[] = await this.visible(p, (qb) => narrowByFilter(qb, f)
+      .addCommonTableExpression('SELECT s.id, s.total FROM search_complaints(CAST(:q AS tsquery), CAST(:rows AS integer), CAST(:narrowing AS jsonb)) s', 'search_hits')
+      .andWhere(reference ? `(${found} OR c.reference = :ref)` : found, { q: query, rows: SEARCH_WINDOW, narrowing, ref: reference })
       .select('c.id', 'id')
       .addSelect(`to_char(c.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`, 'at')
       // float4 printed by PostgreSQL: the cursor carries the same text back.
       .addSelect(`(CASE WHEN c.reference = :ref THEN 1000 ELSE ts_rank(c.search_vector, CAST(:q AS tsquery)) END)::text`, 'rank')
+      .addSelect('(SELECT max(h.total) FROM search_hits h)::text', 'total')
       .orderBy('c.receivedAt', 'DESC').addOrderBy('c.id', 'DESC')
       .limit(SEARCH_WINDOW + 1)
       .getRawMany());
@@ -190,8 +195,11 @@ export class ComplaintsService {
     const byId = new Map(rows.map((c) => [c.id, c]));
     const shown = page.filter((h) => byId.has(h.id));
     const countKey = `${tenantId}|${JSON.stringify(p.complaintScope)}|${p.complaintScope.own ? p.userId : ''}|search|${JSON.stringify(f)}`;
-    // Fewer than the window (a reference found outside it may add one): every match is here.
-    const totalCount = hits.length < SEARCH_WINDOW ? hits.length : await this.searchCount(p, countKey, matches);
+    // Fewer than the window (a reference found outside it may add one): every match is here; or the
+    // search read every match and counted them; else counted as the lists are.
+    const counted = hits[0]?.total;
+    const totalCount = hits.length < SEARCH_WINDOW ? hits.length
+      : counted !== null && counted !== undefined ? Math.max(Number(counted), hits.length) : await this.searchCount(p, countKey, matches);
     const cursor = (h: { id: string; at: string; rank: string }): string => this.cursors.encodeSearch(tenantId, text, { rank: h.rank, receivedAt: h.at, id: h.id });
     return {
       edges: shown.map((h) => ({ cursor: cursor(h), node: toDto(byId.get(h.id) as ComplaintEntity, p) })),
