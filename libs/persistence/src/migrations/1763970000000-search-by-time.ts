@@ -22,16 +22,28 @@ export class SearchByTime1763970000000 implements MigrationInterface {
   name = 'SearchByTime1763970000000';
 
   async up(q: QueryRunner): Promise<void> {
-    // The day and the month, each with a 48-bit prefix of the tenant's id (a clash of two tenants'
-    // prefixes costs only reading rows the tenant filter then drops).
+    // The (UTC) day and the month, each with a 48-bit prefix of the tenant's id (a clash of two
+    // tenants' prefixes costs only reading rows the tenant filter then drops). One definition of
+    // each, for the vectors and for the searches that ask for them.
+    for (const [name, mark, format] of [['search_day_lexeme', '~d', 'YYYYMMDD'], ['search_month_lexeme', '~m', 'YYYYMM']]) {
+      await q.query(`
+        CREATE FUNCTION ${name}(tenant uuid, at timestamptz) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+          SELECT '${mark}' || left(replace(tenant::text, '-', ''), 12) || to_char(at AT TIME ZONE 'UTC', '${format}')
+        $$`);
+    }
     await q.query(`
       CREATE FUNCTION search_time_lexemes(tenant uuid, at timestamptz) RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-        SELECT array_to_tsvector(ARRAY[
-          '~d' || left(replace(tenant::text, '-', ''), 12) || to_char(at AT TIME ZONE 'UTC', 'YYYYMMDD'),
-          '~m' || left(replace(tenant::text, '-', ''), 12) || to_char(at AT TIME ZONE 'UTC', 'YYYYMM')])
+        SELECT array_to_tsvector(ARRAY[search_day_lexeme(tenant, at), search_month_lexeme(tenant, at)])
       $$`);
     await backfillSearchTimeLexemes(q);
     await q.query(`DROP FUNCTION IF EXISTS search_complaint_ids(tsquery, integer)`);
+    // A tenant's first complaint, by the (tenant_id, received_at) index: a function of its own, since
+    // search_complaints turns index scans off and min() needs one.
+    await q.query(`
+      CREATE FUNCTION search_first_received(tenant uuid) RETURNS timestamptz LANGUAGE sql STABLE SET enable_indexscan = on AS $$
+        SELECT min(c.received_at) FROM public.complaints c WHERE c.tenant_id = tenant
+      $$`);
+    await q.query(`REVOKE ALL ON FUNCTION search_first_received(uuid) FROM PUBLIC`);
     // Rows: the newest matches (at most max_rows; every one when null), newest first, each with the
     // number of all matches when the search asked the index once (otherwise null).
     // The caller's tenant comes from its transaction (app.tenant_id, as row-level security reads it);
@@ -41,19 +53,12 @@ export class SearchByTime1763970000000 implements MigrationInterface {
     // there is any), then the 3 days from 2 days ahead back to yesterday's start, then spans sized
     // from the matches found per day so far to hold the rest of the window and a fifth more (at most
     // four times as far back as searched so far), back to the tenant's first complaint (day lexemes
-    // up to 64 days, months beyond). A query the planner expects few matches for is asked once, without segments:
-    // each ask of the index intersects the query's own lexemes again, and "8栋1003" holds two that
-    // half the complaints carry ("8", "栋"). Index and sequential scans are off inside: each ask is a
+    // up to 64 days, months beyond). A query the planner expects few matches for is asked once,
+    // without segments: each ask of the index intersects the query's own lexemes again, and
+    // "8栋1003" holds two that half the complaints carry ("8", "栋"). Index and sequential scans are off inside: each ask is a
     // bitmap of the GIN index (the planner would otherwise walk the newest complaints one by one for
     // a word it guesses is frequent, and a wrong guess costs the whole tenant). Estimates only decide
     // how fast it goes: the answer is the same (test/medium/search-by-time.medium-spec.ts).
-    // A tenant's first complaint, by the (tenant_id, received_at) index: a function of its own, since
-    // search_complaints turns index scans off and min() needs one.
-    await q.query(`
-      CREATE FUNCTION search_first_received(tenant uuid) RETURNS timestamptz LANGUAGE sql STABLE SET enable_indexscan = on AS $$
-        SELECT min(c.received_at) FROM public.complaints c WHERE c.tenant_id = tenant
-      $$`);
-    await q.query(`REVOKE ALL ON FUNCTION search_first_received(uuid) FROM PUBLIC`);
     await q.query(`
       CREATE FUNCTION search_complaints(q tsquery, max_rows integer, f jsonb)
         RETURNS TABLE (id uuid, received_at timestamptz, total bigint)
@@ -62,7 +67,6 @@ export class SearchByTime1763970000000 implements MigrationInterface {
       AS $$
       DECLARE
         tenant uuid := NULLIF(current_setting('app.tenant_id', true), '')::uuid;
-        short text;
         day0 timestamp;
         lo timestamptz;
         hi timestamptz;
@@ -94,7 +98,6 @@ export class SearchByTime1763970000000 implements MigrationInterface {
         only_overdue boolean := (f ->> 'overdue')::boolean;
       BEGIN
         IF tenant IS NULL OR q IS NULL OR wanted <= 0 THEN RETURN; END IF;
-        short := left(replace(tenant::text, '-', ''), 12);
         day0 := date_trunc('day', now() AT TIME ZONE 'UTC');
         IF max_rows IS NOT NULL THEN
           EXECUTE format('EXPLAIN (FORMAT JSON) SELECT 1 FROM public.complaints c WHERE c.search_vector @@ %L::tsquery AND c.tenant_id = %L::uuid', q::text, tenant)
@@ -131,10 +134,10 @@ export class SearchByTime1763970000000 implements MigrationInterface {
               CONTINUE;
             END IF;
             IF hi - lo <= interval '64 days' THEN
-              SELECT string_agg(quote_literal('~d' || short || to_char(d, 'YYYYMMDD')), ' | ')::tsquery INTO segment
+              SELECT string_agg(quote_literal(search_day_lexeme(tenant, d AT TIME ZONE 'UTC')), ' | ')::tsquery INTO segment
                 FROM generate_series(date_trunc('day', lo AT TIME ZONE 'UTC'), (hi - interval '1 microsecond') AT TIME ZONE 'UTC', interval '1 day') AS d;
             ELSE
-              SELECT string_agg(quote_literal('~m' || short || to_char(d, 'YYYYMM')), ' | ')::tsquery INTO segment
+              SELECT string_agg(quote_literal(search_month_lexeme(tenant, d AT TIME ZONE 'UTC')), ' | ')::tsquery INTO segment
                 FROM generate_series(date_trunc('month', lo AT TIME ZONE 'UTC'), (hi - interval '1 microsecond') AT TIME ZONE 'UTC', interval '1 month') AS d;
             END IF;
           END IF;
@@ -177,6 +180,8 @@ export class SearchByTime1763970000000 implements MigrationInterface {
     await q.query(`UPDATE complaints SET search_vector = ts_delete(search_vector, tsvector_to_array(search_time_lexemes(tenant_id, received_at)))
                     WHERE search_vector IS NOT NULL`);
     await q.query(`DROP FUNCTION IF EXISTS search_time_lexemes(uuid, timestamptz)`);
+    await q.query(`DROP FUNCTION IF EXISTS search_day_lexeme(uuid, timestamptz)`);
+    await q.query(`DROP FUNCTION IF EXISTS search_month_lexeme(uuid, timestamptz)`);
     await q.query(SEARCH_COMPLAINT_IDS);
     await q.query(`REVOKE ALL ON FUNCTION search_complaint_ids(tsquery, integer) FROM PUBLIC`);
     await q.query(`GRANT EXECUTE ON FUNCTION search_complaint_ids(tsquery, integer) TO ${APPLICATION_ROLE}`);

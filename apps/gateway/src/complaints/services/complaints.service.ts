@@ -165,18 +165,20 @@ export class ComplaintsService {
     const query = await this.text.searchQuery(tenantId, text);
     if (!query) return { edges: [], pageInfo: { hasNextPage: false, endCursor: null }, totalCount: 0 };
     const narrowing = JSON.stringify(searchNarrowing(p, f));
+    const call = 'search_complaints(CAST(:q AS tsquery), CAST(:rows AS integer), CAST(:narrowing AS jsonb))';
+    // The complaints whose ids `ids` selects (the search's matches), or the reference typed whole.
+    const where = (qb: SelectQueryBuilder<ComplaintEntity>, ids: string, rows: number | null): SelectQueryBuilder<ComplaintEntity> => {
+      const hit = `c.id IN (${ids})`;
+      return narrowByFilter(qb, f).andWhere(reference ? `(${hit} OR c.reference = :ref)` : hit, { q: query, rows, narrowing, ref: reference });
+    };
     // The newest `rows` matches (all of them: null) within the caller's reach and filter, which the
     // function applies as it searches and the query applies again (the permission module's scope is
     // what decides; the function's copy only keeps it from reading what would be dropped).
-    const matches = (rows: number | null) => (qb: SelectQueryBuilder<ComplaintEntity>): SelectQueryBuilder<ComplaintEntity> => {
-      const hit = `c.id IN (SELECT s.id FROM search_complaints(CAST(:q AS tsquery), CAST(:rows AS integer), CAST(:narrowing AS jsonb)) s)`;
-      return narrowByFilter(qb, f).andWhere(reference ? `(${hit} OR c.reference = :ref)` : hit, { q: query, rows, narrowing, ref: reference });
-    };
+    const matches = (rows: number | null) => (qb: SelectQueryBuilder<ComplaintEntity>): SelectQueryBuilder<ComplaintEntity> =>
+      where(qb, `SELECT s.id FROM ${call} s`, rows);
     // The window: the function's rows once (a CTE), with the number of all matches when it has it.
-    const found = `c.id IN (SELECT h.id FROM search_hits h)`;
-    const hits: { id: string; at: string; rank: string; total: string | null }[] = await this.visible(p, (qb) => narrowByFilter(qb, f)
-      .addCommonTableExpression('SELECT s.id, s.total FROM search_complaints(CAST(:q AS tsquery), CAST(:rows AS integer), CAST(:narrowing AS jsonb)) s', 'search_hits')
-      .andWhere(reference ? `(${found} OR c.reference = :ref)` : found, { q: query, rows: SEARCH_WINDOW, narrowing, ref: reference })
+    const hits: { id: string; at: string; rank: string; total: string | null }[] = await this.visible(p, (qb) =>
+      where(qb.addCommonTableExpression(`SELECT s.id, s.total FROM ${call} s`, 'search_hits'), 'SELECT h.id FROM search_hits h', SEARCH_WINDOW)
       .select('c.id', 'id')
       .addSelect(`to_char(c.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`, 'at')
       // float4 printed by PostgreSQL: the cursor carries the same text back.
